@@ -1,0 +1,210 @@
+// broadsheet: the command line. It only parses, validates, runs a stage function and maps the
+// result to an exit code (README.md lists them); process-wide settings live here and nowhere else.
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/core.h>
+#include <fmt/ranges.h>
+#include <leptonica/allheaders.h>
+#include <CLI/CLI.hpp>
+
+#include "batch/batch.hpp"
+#include "core/issue_json.hpp"
+#include "eval/eval.hpp"
+
+namespace fs = std::filesystem;
+using broadsheet::Error;
+using broadsheet::ErrorCode;
+using broadsheet::ExitCode;
+
+namespace {
+
+int code(ExitCode c) {
+  return static_cast<int>(c);
+}
+
+ExitCode exit_code_for(const Error& e) {
+  switch (e.code) {
+    case ErrorCode::BadArguments:
+    case ErrorCode::InputMissing:
+      return ExitCode::BadArguments;
+    case ErrorCode::ModelMissing:
+      return ExitCode::ModelMissing;
+    case ErrorCode::OutputNotWritable:
+      return ExitCode::OutputNotWritable;
+    case ErrorCode::InputUnreadable:
+    case ErrorCode::InputRejected:
+      return ExitCode::InputsFailed;
+    case ErrorCode::Internal:
+      return ExitCode::Internal;
+  }
+  return ExitCode::Internal;
+}
+
+void print_error(const Error& e) {
+  fmt::print(stderr, "broadsheet: error: {}\n", e.describe());
+}
+
+// Tesseract's OpenMP threads slow a page down 2.6x on a 2-core machine (DESIGN.md). libgomp reads
+// OMP_THREAD_LIMIT once, when it is loaded, before main(): so set it and start the program again.
+void ensure_single_omp_thread(char** argv) {
+  const char* limit = std::getenv("OMP_THREAD_LIMIT");
+  if (limit != nullptr && std::strcmp(limit, "1") == 0) return;
+  if (std::getenv("BROADSHEET_NO_REEXEC") != nullptr) return;
+  setenv("OMP_THREAD_LIMIT", "1", 1);
+  setenv("BROADSHEET_NO_REEXEC", "1", 1);
+  execv("/proc/self/exe", argv);
+  // If exec fails we go on: slower, but correct.
+}
+
+struct RunArgs {
+  std::vector<std::string> scans;
+  std::string out = "output";
+  int jobs = 0;
+  std::string tessdata;
+  bool quiet = false;
+};
+
+int do_run(const RunArgs& args) {
+  broadsheet::batch::RunOptions options;
+  for (const auto& s : args.scans) options.roots.emplace_back(s);
+  options.out = args.out;
+  options.jobs = args.jobs > 0 ? args.jobs
+                               : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  options.engine.tessdata = broadsheet::recognize::default_tessdata(args.tessdata);
+  const bool quiet = args.quiet;
+  auto summary = broadsheet::batch::run(options, [&](const broadsheet::batch::PageEvent& e) {
+    if (e.error != nullptr) {
+      print_error(*e.error);
+    } else if (!quiet) {
+      fmt::print(stderr, "broadsheet: [{}/{}] {} {} ({:.1f} s)\n", e.done, e.total, e.issue_id,
+                 e.image.filename().string(), e.seconds);
+    }
+  });
+  if (!summary) {
+    print_error(summary.error());
+    return code(exit_code_for(summary.error()));
+  }
+  if (!quiet || summary->failed_pages > 0) {
+    fmt::print(stderr,
+               "broadsheet: {} issues, {} pages processed, {} failed, {:.1f} s; output in {}\n",
+               summary->issues, summary->pages, summary->failed_pages, summary->seconds,
+               options.out.string());
+  }
+  if (summary->pages == 0)
+    fmt::print(stderr, "broadsheet: warning: no page images (.tif .png .jpg .jp2) under {}\n",
+               fmt::join(args.scans, ", "));
+  if (summary->failed_pages > 0 || !summary->errors.empty()) return code(ExitCode::InputsFailed);
+  return code(ExitCode::Ok);
+}
+
+int do_page(const std::string& image, const std::string& out, const std::string& tessdata) {
+  broadsheet::recognize::EngineOptions engine;
+  engine.tessdata = broadsheet::recognize::default_tessdata(tessdata);
+  auto issue = broadsheet::batch::read_single_page(image, engine);
+  if (!issue) {
+    print_error(issue.error());
+    return code(exit_code_for(issue.error()));
+  }
+  if (out.empty() || out == "-") {
+    std::cout << broadsheet::to_json(*issue).dump(1) << "\n";
+    return code(ExitCode::Ok);
+  }
+  auto written = broadsheet::write_issue_json(out, *issue);
+  if (!written) {
+    print_error(written.error());
+    return code(exit_code_for(written.error()));
+  }
+  return code(ExitCode::Ok);
+}
+
+int do_eval(const std::string& truth, const std::string& out, bool json) {
+  auto report = broadsheet::eval::evaluate_dirs(truth, out);
+  if (!report) {
+    print_error(report.error());
+    return code(exit_code_for(report.error()));
+  }
+  if (json) {
+    std::cout << broadsheet::eval::to_json(*report).dump(1) << "\n";
+  } else {
+    std::cout << broadsheet::eval::format_table(*report);
+  }
+  return code(ExitCode::Ok);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ensure_single_omp_thread(argv);
+  setMsgSeverity(L_SEVERITY_NONE);  // Leptonica would print its own errors; ours name the file
+
+  CLI::App app{
+      "broadsheet: scanned newspaper pages in, structured articles out (issue.json).\n"
+      "Example: broadsheet run scans -o output"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("broadsheet ") + BROADSHEET_VERSION);
+
+  RunArgs run_args;
+  CLI::App* run = app.add_subcommand(
+      "run",
+      "Digitise every issue under the scan folders; writes OUT/<issue id>/issue.json.\n"
+      "An issue is a folder that directly holds page images (page order from the number in the\n"
+      "file name). Example: broadsheet run scans -o output --jobs 2");
+  run->add_option("scans", run_args.scans, "Scan folders")->required()->check(CLI::ExistingPath);
+  run->add_option("-o,--out", run_args.out, "Output folder")->capture_default_str();
+  run->add_option("-j,--jobs", run_args.jobs, "Parallel workers (default: number of cores)")
+      ->check(CLI::Range(1, 256));
+  run->add_option("--tessdata", run_args.tessdata,
+                  "Folder holding chi_tra.traineddata (default: $TESSDATA_PREFIX, else Debian's)");
+  run->add_flag("-q,--quiet", run_args.quiet, "Only errors and warnings on stderr");
+
+  std::string page_image, page_out, page_tessdata;
+  CLI::App* page = app.add_subcommand(
+      "page",
+      "Process one scan and print its issue.json (or write it with -o).\n"
+      "Example: broadsheet page scans/yangquan-ribao/2025-08-07/page-01.jpg -o page1.json");
+  page->add_option("image", page_image, "Scan image")->required();
+  page->add_option("-o,--out", page_out, "Write the JSON here instead of stdout");
+  page->add_option("--tessdata", page_tessdata, "Folder holding chi_tra.traineddata");
+
+  std::string eval_truth, eval_out;
+  bool eval_json = false;
+  CLI::App* eval = app.add_subcommand(
+      "eval",
+      "Compare output with truth (DESIGN.md metrics): TRUTH holds <issue id>/truth.json,\n"
+      "OUT holds <issue id>/issue.json. Example: broadsheet eval scans output");
+  eval->add_option("truth", eval_truth, "Folder with truth.json files")->required();
+  eval->add_option("out", eval_out, "Folder written by broadsheet run")->required();
+  eval->add_flag("--json", eval_json, "Print JSON instead of a table");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : code(ExitCode::BadArguments);
+  }
+
+  try {
+    if (*run) return do_run(run_args);
+    if (*page) return do_page(page_image, page_out, page_tessdata);
+    if (*eval) return do_eval(eval_truth, eval_out, eval_json);
+  } catch (const std::exception& e) {
+    if (std::getenv("BROADSHEET_DEBUG") != nullptr) throw;
+    fmt::print(stderr,
+               "broadsheet: internal error: {}\nPlease file an issue with the command and input; "
+               "set BROADSHEET_DEBUG=1 to see where it happened.\n",
+               e.what());
+    return code(ExitCode::Internal);
+  }
+  return code(ExitCode::BadArguments);
+}

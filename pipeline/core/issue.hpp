@@ -1,0 +1,146 @@
+#pragma once
+/// The value types of an issue as issue.json (schema_version 1, DESIGN.md) holds them. Truth files
+/// and pipeline output share these types; only core/issue_json.cpp knows the JSON spellings.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace broadsheet {
+
+inline constexpr int kSchemaVersion = 1;
+
+/// Axis-aligned box in pixels of the original scan: x, y of the top-left corner, width, height.
+struct Box {
+  int x = 0;
+  int y = 0;
+  int w = 0;
+  int h = 0;
+
+  [[nodiscard]] long long area() const { return static_cast<long long>(w) * h; }
+  [[nodiscard]] bool empty() const { return w <= 0 || h <= 0; }
+  friend bool operator==(const Box&, const Box&) = default;
+};
+
+/// Intersection area of two boxes (0 when disjoint).
+[[nodiscard]] long long intersection_area(const Box& a, const Box& b);
+/// Intersection over union, 0..1.
+[[nodiscard]] double iou(const Box& a, const Box& b);
+/// Smallest box holding both; an empty box is ignored.
+[[nodiscard]] Box unite(const Box& a, const Box& b);
+
+enum class RegionKind {
+  Masthead,
+  Header,
+  Headline,
+  Kicker,
+  Subheadline,
+  Body,
+  Byline,
+  Caption,
+  Photo,
+  Jump,
+  Advert,
+  Other,
+};
+inline constexpr RegionKind kAllRegionKinds[] = {
+    RegionKind::Masthead,    RegionKind::Header, RegionKind::Headline, RegionKind::Kicker,
+    RegionKind::Subheadline, RegionKind::Body,   RegionKind::Byline,   RegionKind::Caption,
+    RegionKind::Photo,       RegionKind::Jump,   RegionKind::Advert,   RegionKind::Other};
+
+[[nodiscard]] std::string_view to_string(RegionKind kind);
+[[nodiscard]] std::optional<RegionKind> region_kind_from_string(std::string_view s);
+
+enum class Direction { Horizontal, Vertical };
+[[nodiscard]] std::string_view to_string(Direction d);
+[[nodiscard]] std::optional<Direction> direction_from_string(std::string_view s);
+
+enum class ArticleKind { Article, Caption, Notice, Advert };
+[[nodiscard]] std::string_view to_string(ArticleKind kind);
+[[nodiscard]] std::optional<ArticleKind> article_kind_from_string(std::string_view s);
+
+struct Line {
+  Box bbox;
+  std::string text;
+  double confidence = 1.0;  ///< 0..1
+};
+
+struct Region {
+  std::string id;  ///< unique within the issue, e.g. "p1-r12"
+  RegionKind kind = RegionKind::Other;
+  Box bbox;
+  Direction direction = Direction::Horizontal;
+  std::string text;
+  double confidence = 1.0;  ///< 0..1
+  std::optional<std::string> article_id;
+  std::vector<Line> lines;
+};
+
+struct Page {
+  int page = 1;        ///< printed page number (版) where known, else 1-based scan order
+  int scan_index = 0;  ///< 0-based position of the scan in the issue
+  std::string image;   ///< file name of the scan, relative to the issue folder
+  int width = 0;
+  int height = 0;
+  double dpi = 300;
+  double skew_deg = 0;
+  std::string text;  ///< all text of the page in reading order; regions separated by "\n"
+  std::vector<Region> regions;
+  nlohmann::json extra = nlohmann::json::object();  ///< fields this version does not model
+};
+
+struct Continuation {
+  int from_page = 0;
+  int to_page = 0;
+  std::string marker;  ///< the jump line as printed, without brackets: "下轉第三版"
+  friend bool operator==(const Continuation&, const Continuation&) = default;
+};
+
+struct ArticlePart {
+  int page = 0;
+  std::vector<std::string> region_ids;
+  Box bbox;
+  std::string text;  ///< body text of this part alone (what continuation accuracy compares)
+};
+
+struct Article {
+  std::string id;
+  ArticleKind kind = ArticleKind::Article;
+  std::optional<std::string> headline;
+  std::optional<std::string> kicker;  ///< the article's own kicker line over its headline
+  std::optional<std::string> subheadline;
+  std::optional<std::string> section;  ///< section kicker over a group of articles
+  std::optional<std::string> byline;   ///< names without the parentheses
+  std::optional<std::string> credit;   ///< photo credit as printed ("張澤慧攝")
+  std::string text;                    ///< body paragraphs joined by "\n"
+  std::vector<std::string> paragraphs;
+  std::vector<int> pages;
+  std::vector<Continuation> continuations;
+  std::vector<ArticlePart> parts;
+  double confidence = 1.0;
+  nlohmann::json extra = nlohmann::json::object();
+};
+
+struct IssueInfo {
+  std::string id;  ///< scan folder relative to the scan root: "yangquan-ribao/2025-08-07"
+  std::optional<std::string> newspaper;
+  std::optional<std::string> date;  ///< ISO 8601
+  std::optional<long long> number;
+  std::optional<int> page_count;
+  std::optional<std::string> weekday;
+  std::optional<std::string> lunar_date;
+  nlohmann::json extra = nlohmann::json::object();  ///< newspaper_latin, serial, ...
+};
+
+struct Issue {
+  int schema_version = kSchemaVersion;
+  IssueInfo issue;
+  std::vector<Page> pages;
+  std::vector<Article> articles;
+  nlohmann::json provenance = nlohmann::json::object();
+};
+
+}  // namespace broadsheet

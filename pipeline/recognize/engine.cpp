@@ -1,0 +1,153 @@
+#include "recognize/engine.hpp"
+
+#include <cstdlib>
+#include <system_error>
+
+#include <leptonica/allheaders.h>
+#include <tesseract/baseapi.h>
+#include <tesseract/resultiterator.h>
+
+namespace broadsheet::recognize {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string take_text(char* raw) {
+  std::unique_ptr<char[]> owned(raw);
+  return owned ? std::string(owned.get()) : std::string();
+}
+
+std::string trim(std::string s) {
+  const auto not_space = [](unsigned char c) { return c != ' ' && c != '\n' && c != '\t'; };
+  size_t b = 0;
+  while (b < s.size() && !not_space(static_cast<unsigned char>(s[b]))) ++b;
+  size_t e = s.size();
+  while (e > b && !not_space(static_cast<unsigned char>(s[e - 1]))) --e;
+  return s.substr(b, e - b);
+}
+
+RegionKind kind_of_block(tesseract::PolyBlockType type) {
+  switch (type) {
+    case tesseract::PT_FLOWING_IMAGE:
+    case tesseract::PT_HEADING_IMAGE:
+    case tesseract::PT_PULLOUT_IMAGE:
+      return RegionKind::Photo;
+    case tesseract::PT_HEADING_TEXT:
+      return RegionKind::Headline;
+    case tesseract::PT_CAPTION_TEXT:
+      return RegionKind::Caption;
+    case tesseract::PT_FLOWING_TEXT:
+    case tesseract::PT_PULLOUT_TEXT:
+      return RegionKind::Body;
+    case tesseract::PT_VERTICAL_TEXT:
+      return RegionKind::Body;
+    default:
+      return RegionKind::Other;
+  }
+}
+
+Box box_of(const tesseract::PageIterator& it, tesseract::PageIteratorLevel level) {
+  int l = 0, t = 0, r = 0, b = 0;
+  if (!it.BoundingBox(level, &l, &t, &r, &b)) return {};
+  return Box{l, t, r - l, b - t};
+}
+
+}  // namespace
+
+struct TesseractEngine::Impl {
+  tesseract::TessBaseAPI api;
+};
+
+TesseractEngine::TesseractEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+TesseractEngine::~TesseractEngine() {
+  if (impl_) impl_->api.End();
+}
+
+fs::path default_tessdata(const fs::path& explicit_dir) {
+  if (!explicit_dir.empty()) return explicit_dir;
+  if (const char* env = std::getenv("TESSDATA_PREFIX"); env != nullptr && *env != '\0') {
+    return fs::path(env);
+  }
+  return "/usr/share/tesseract-ocr/5/tessdata";
+}
+
+Result<fs::path> find_model(const EngineOptions& options) {
+  const fs::path model = options.tessdata / (options.language + ".traineddata");
+  std::error_code ec;
+  if (!fs::is_regular_file(model, ec)) {
+    std::string package = "tesseract-ocr-" + options.language;
+    for (char& c : package)
+      if (c == '_') c = '-';
+    return fail(ErrorCode::ModelMissing, "recognize", model, "model not found",
+                "install it with `apt-get install " + package +
+                    "` or pass --tessdata DIR holding " + options.language + ".traineddata");
+  }
+  return model;
+}
+
+Result<std::unique_ptr<TesseractEngine>> TesseractEngine::create(const EngineOptions& options) {
+  auto model = find_model(options);
+  if (!model) return tl::unexpected(model.error());
+  auto impl = std::make_unique<Impl>();
+  // Tesseract's diagnostics go to a file (or nowhere), never to the user's terminal.
+  std::vector<std::string> vars_vec = {"debug_file"};
+  std::vector<std::string> vars_values = {options.log_file.empty() ? "/dev/null"
+                                                                   : options.log_file.string()};
+  const std::string datapath = options.tessdata.string();
+  if (impl->api.Init(datapath.c_str(), options.language.c_str(), tesseract::OEM_LSTM_ONLY, nullptr,
+                     0, &vars_vec, &vars_values, false) != 0) {
+    return fail(ErrorCode::ModelMissing, "recognize", *model, "Tesseract could not load the model",
+                "reinstall tesseract-ocr-chi-tra or pass --tessdata DIR with a working model");
+  }
+  return std::unique_ptr<TesseractEngine>(new TesseractEngine(std::move(impl)));
+}
+
+std::string TesseractEngine::version() {
+  return tesseract::TessBaseAPI::Version();
+}
+
+Result<PageReading> TesseractEngine::read_page(const cv::Mat& gray, double dpi, int page_number) {
+  if (gray.empty() || gray.type() != CV_8UC1)
+    return fail(ErrorCode::Internal, "recognize", {}, "read_page needs an 8-bit gray image");
+  tesseract::TessBaseAPI& api = impl_->api;
+  api.SetPageSegMode(tesseract::PSM_AUTO);
+  api.SetImage(gray.data, gray.cols, gray.rows, 1, static_cast<int>(gray.step));
+  api.SetSourceResolution(static_cast<int>(dpi));
+  if (api.Recognize(nullptr) != 0) {
+    api.Clear();
+    return fail(ErrorCode::InputUnreadable, "recognize", {}, "Tesseract failed to read the page");
+  }
+
+  PageReading reading;
+  std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
+  int k = 0;
+  if (it) {
+    do {
+      Region region;
+      region.id = "p" + std::to_string(page_number) + "-r" + std::to_string(++k);
+      region.kind = kind_of_block(it->BlockType());
+      region.direction = it->BlockType() == tesseract::PT_VERTICAL_TEXT ? Direction::Vertical
+                                                                        : Direction::Horizontal;
+      region.bbox = box_of(*it, tesseract::RIL_BLOCK);
+      region.text = trim(take_text(it->GetUTF8Text(tesseract::RIL_BLOCK)));
+      region.confidence = it->Confidence(tesseract::RIL_BLOCK) / 100.0;
+      // Walk the lines of this block with the same iterator, stopping at the next block.
+      do {
+        Line line;
+        line.bbox = box_of(*it, tesseract::RIL_TEXTLINE);
+        line.text = trim(take_text(it->GetUTF8Text(tesseract::RIL_TEXTLINE)));
+        line.confidence = it->Confidence(tesseract::RIL_TEXTLINE) / 100.0;
+        if (!line.text.empty()) region.lines.push_back(std::move(line));
+      } while (it->Next(tesseract::RIL_TEXTLINE) && !it->IsAtBeginningOf(tesseract::RIL_BLOCK));
+      if (region.kind != RegionKind::Photo && region.text.empty()) continue;
+      if (!reading.text.empty() && !region.text.empty()) reading.text += "\n";
+      reading.text += region.text;
+      reading.regions.push_back(std::move(region));
+    } while (!it->Empty(tesseract::RIL_BLOCK));
+  }
+  api.Clear();
+  return reading;
+}
+
+}  // namespace broadsheet::recognize

@@ -1,0 +1,60 @@
+#pragma once
+/// recognize: the only code that includes Tesseract. One TesseractEngine per worker thread,
+/// initialised once and reused for every page the worker reads (DESIGN.md "Known facts").
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "core/error.hpp"
+#include "core/issue.hpp"
+
+namespace broadsheet::recognize {
+
+struct EngineOptions {
+  std::filesystem::path tessdata;  ///< folder holding <language>.traineddata
+  std::string language = "chi_tra";
+  /// Where Tesseract's own diagnostics go (its debug_file parameter); empty = discarded.
+  std::filesystem::path log_file;
+};
+
+/// The tessdata folder to use: `explicit_dir` if given, else $TESSDATA_PREFIX, else the folder
+/// Debian's tesseract-ocr packages install to.
+[[nodiscard]] std::filesystem::path default_tessdata(const std::filesystem::path& explicit_dir);
+
+/// Checks, before any page is read, that the model file exists; the error names the file and the
+/// Debian package that provides it.
+[[nodiscard]] Result<std::filesystem::path> find_model(const EngineOptions& options);
+
+/// Text and blocks of one page as Tesseract's own layout analysis (PSM 3) finds them: the
+/// baseline every broadsheet stage must beat.
+struct PageReading {
+  std::string text;  ///< blocks in Tesseract's order, separated by "\n"
+  std::vector<Region> regions;
+};
+
+class TesseractEngine {
+ public:
+  /// Initialises Tesseract once. Fails with ErrorCode::ModelMissing when the model cannot load.
+  [[nodiscard]] static Result<std::unique_ptr<TesseractEngine>> create(
+      const EngineOptions& options);
+  ~TesseractEngine();
+  TesseractEngine(const TesseractEngine&) = delete;
+  TesseractEngine& operator=(const TesseractEngine&) = delete;
+
+  /// Reads a whole page with automatic page segmentation. `gray` is CV_8UC1; region ids are
+  /// "p<page>-r<k>". Not thread-safe: one engine per thread.
+  [[nodiscard]] Result<PageReading> read_page(const cv::Mat& gray, double dpi, int page_number);
+
+  [[nodiscard]] static std::string version();
+
+ private:
+  struct Impl;
+  explicit TesseractEngine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace broadsheet::recognize

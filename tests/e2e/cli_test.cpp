@@ -1,0 +1,143 @@
+// Runs the built `broadsheet` binary as a user would: exit codes, messages, outputs.
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "core/issue_json.hpp"
+#include "core/text.hpp"
+#include "test_paths.hpp"
+
+namespace broadsheet {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;  ///< stdout and stderr together
+};
+
+Outcome run_cli(const std::string& args) {
+  const std::string cmd = std::string(test::kBroadsheetExe) + " " + args + " 2>&1";
+  Outcome o;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return o;
+  std::array<char, 4096> buf{};
+  size_t n = 0;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) o.out.append(buf.data(), n);
+  const int status = pclose(pipe);
+  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return o;
+}
+
+fs::path default_tessdata() {
+  const char* env = std::getenv("TESSDATA_PREFIX");
+  return env != nullptr ? fs::path(env) : fs::path("/usr/share/tesseract-ocr/5/tessdata");
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("broadsheet_cli_" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST_F(CliTest, HelpListsTheSubCommandsWithExamples) {
+  const Outcome o = run_cli("--help");
+  EXPECT_EQ(o.exit_code, 0);
+  for (const char* word : {"run", "page", "eval", "Example"})
+    EXPECT_NE(o.out.find(word), std::string::npos) << word << " missing in:\n" << o.out;
+}
+
+TEST_F(CliTest, NoSubCommandIsABadArgumentsExit) {
+  EXPECT_EQ(run_cli("").exit_code, 1);
+  EXPECT_EQ(run_cli("frobnicate").exit_code, 1);
+}
+
+TEST_F(CliTest, MissingScanFolderExitsOneAndNamesIt) {
+  const Outcome o =
+      run_cli("run " + (dir_ / "no-such-folder").string() + " -o " + (dir_ / "out").string());
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_NE(o.out.find("no-such-folder"), std::string::npos) << o.out;
+}
+
+TEST_F(CliTest, MissingModelExitsThreeAndNamesThePackage) {
+  fs::create_directories(dir_ / "scans" / "issue");
+  std::ofstream(dir_ / "scans" / "issue" / "page-1.png") << "x";
+  fs::create_directories(dir_ / "empty-tessdata");
+  const Outcome o = run_cli("run " + (dir_ / "scans").string() + " -o " + (dir_ / "out").string() +
+                            " --tessdata " + (dir_ / "empty-tessdata").string());
+  EXPECT_EQ(o.exit_code, 3) << o.out;
+  EXPECT_NE(o.out.find("chi_tra.traineddata"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("tesseract-ocr-chi-tra"), std::string::npos) << o.out;
+  EXPECT_FALSE(fs::exists(dir_ / "out" / "issue" / "issue.json"));
+}
+
+TEST_F(CliTest, EvalWithoutTruthExitsOneAndSaysWhatItWants) {
+  fs::create_directories(dir_ / "truth");
+  fs::create_directories(dir_ / "out");
+  const Outcome o = run_cli("eval " + (dir_ / "truth").string() + " " + (dir_ / "out").string());
+  EXPECT_NE(o.exit_code, 0);
+  EXPECT_NE(o.out.find("truth.json"), std::string::npos) << o.out;
+}
+
+// The whole baseline on one small page, beside files that are not pages: good pages are written,
+// bad ones named, and the exit code says some inputs failed.
+TEST_F(CliTest, RunReadsGoodPagesAndNamesBadOnes) {
+  const fs::path tessdata = default_tessdata();
+  if (!fs::exists(tessdata / "chi_tra.traineddata"))
+    GTEST_SKIP() << "chi_tra.traineddata not found in " << tessdata;
+  const fs::path fixture = fs::path(test::kFixtureDir) / "pages" / "lead-column.png";
+  ASSERT_TRUE(fs::exists(fixture)) << "missing fixture " << fixture;
+  const fs::path issue = dir_ / "scans" / "paper" / "2025-08-07";
+  fs::create_directories(issue);
+  fs::copy_file(fixture, issue / "page-01.png");
+  std::ofstream(issue / "page-02.png");                         // empty
+  std::ofstream(issue / "page-03.jpg") << "not a jpeg at all";  // text named .jpg
+  std::ofstream(issue / "Thumbs.db") << "ignored";
+
+  const Outcome o =
+      run_cli("run " + (dir_ / "scans").string() + " -o " + (dir_ / "out").string() + " --jobs 2");
+  EXPECT_EQ(o.exit_code, 2) << o.out;
+  EXPECT_NE(o.out.find("page-02.png"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("page-03.jpg"), std::string::npos) << o.out;
+  EXPECT_EQ(o.out.find("Thumbs.db"), std::string::npos) << o.out;
+
+  auto result = read_issue_json(dir_ / "out" / "paper" / "2025-08-07" / "issue.json");
+  ASSERT_TRUE(result) << result.error().describe();
+  ASSERT_EQ(result->pages.size(), 3u);
+  EXPECT_EQ(result->issue.id, "paper/2025-08-07");
+  EXPECT_EQ(result->pages[0].extra.value("status", ""), "ok");
+  EXPECT_EQ(result->pages[1].extra.value("status", ""), "failed");
+  EXPECT_EQ(result->pages[2].extra.value("status", ""), "failed");
+
+  std::ifstream truth_in(fs::path(test::kFixtureDir) / "pages" / "lead-column.gold.txt");
+  const std::string truth((std::istreambuf_iterator<char>(truth_in)),
+                          std::istreambuf_iterator<char>());
+  const std::u32string want = text::comparable(truth);
+  const std::u32string got = text::comparable(result->pages[0].text);
+  ASSERT_FALSE(want.empty());
+  const double cer =
+      static_cast<double>(text::edit_distance(want, got)) / static_cast<double>(want.size());
+  // The fixture is one clean column; whole-page Tesseract reads it well. A loose bound: this test
+  // is about the run, not about OCR quality.
+  EXPECT_LT(cer, 0.15) << "got: " << result->pages[0].text;
+  EXPECT_TRUE(result->provenance.contains("tesseract"));
+  EXPECT_GT(result->provenance["run"]["seconds"].get<double>(), 0.0);
+}
+
+}  // namespace
+}  // namespace broadsheet

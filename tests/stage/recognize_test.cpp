@@ -1,0 +1,85 @@
+#include "recognize/engine.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "core/text.hpp"
+#include "ingest/ingest.hpp"
+#include "test_paths.hpp"
+
+namespace broadsheet::recognize {
+namespace {
+
+namespace fs = std::filesystem;
+
+class RecognizeTest : public ::testing::Test {
+ protected:
+  static EngineOptions options() {
+    EngineOptions o;
+    o.tessdata = default_tessdata({});
+    return o;
+  }
+  void SetUp() override {
+    if (!find_model(options()))
+      GTEST_SKIP() << "chi_tra.traineddata not found in " << options().tessdata;
+  }
+};
+
+TEST(FindModelTest, MissingModelNamesFileAndPackage) {
+  EngineOptions o;
+  o.tessdata = fs::temp_directory_path() / "broadsheet-no-models-here";
+  auto model = find_model(o);
+  ASSERT_FALSE(model);
+  EXPECT_EQ(model.error().code, ErrorCode::ModelMissing);
+  EXPECT_NE(model.error().describe().find("chi_tra.traineddata"), std::string::npos);
+  EXPECT_NE(model.error().describe().find("tesseract-ocr-chi-tra"), std::string::npos);
+}
+
+TEST_F(RecognizeTest, ReadsACleanColumnWithBoxesInsideThePage) {
+  const fs::path image = fs::path(test::kFixtureDir) / "pages" / "lead-column.png";
+  auto page = ingest::load_page(image);
+  ASSERT_TRUE(page) << page.error().describe();
+  auto engine = TesseractEngine::create(options());
+  ASSERT_TRUE(engine) << engine.error().describe();
+  auto reading = (*engine)->read_page(page->gray, page->dpi, 1);
+  ASSERT_TRUE(reading) << reading.error().describe();
+
+  std::ifstream in(fs::path(test::kFixtureDir) / "pages" / "lead-column.gold.txt");
+  const std::string gold((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto want = text::comparable(gold);
+  const auto got = text::comparable(reading->text);
+  const double cer =
+      static_cast<double>(text::edit_distance(want, got)) / static_cast<double>(want.size());
+  EXPECT_LT(cer, 0.15) << reading->text;
+
+  ASSERT_FALSE(reading->regions.empty());
+  for (const Region& r : reading->regions) {
+    EXPECT_GE(r.bbox.x, 0);
+    EXPECT_GE(r.bbox.y, 0);
+    EXPECT_LE(r.bbox.x + r.bbox.w, page->gray.cols);
+    EXPECT_LE(r.bbox.y + r.bbox.h, page->gray.rows);
+    EXPECT_GE(r.confidence, 0.0);
+    EXPECT_LE(r.confidence, 1.0);
+  }
+}
+
+TEST_F(RecognizeTest, OneEngineReadsManyPages) {
+  // Initialised once, reused: the second page must not be polluted by the first.
+  const fs::path image = fs::path(test::kFixtureDir) / "pages" / "lead-column.png";
+  auto page = ingest::load_page(image);
+  ASSERT_TRUE(page) << page.error().describe();
+  auto engine = TesseractEngine::create(options());
+  ASSERT_TRUE(engine) << engine.error().describe();
+  auto first = (*engine)->read_page(page->gray, page->dpi, 1);
+  cv::Mat blank(400, 400, CV_8UC1, cv::Scalar(255));
+  auto empty = (*engine)->read_page(blank, 300, 2);
+  auto again = (*engine)->read_page(page->gray, page->dpi, 3);
+  ASSERT_TRUE(first && empty && again);
+  EXPECT_TRUE(text::comparable(empty->text).empty());
+  EXPECT_EQ(text::comparable(first->text), text::comparable(again->text));
+}
+
+}  // namespace
+}  // namespace broadsheet::recognize

@@ -1,0 +1,128 @@
+#include "core/issue_json.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "test_paths.hpp"
+
+namespace broadsheet {
+namespace {
+
+Issue sample_issue() {
+  Issue issue;
+  issue.issue.id = "yangquan-ribao/2025-08-07";
+  issue.issue.newspaper = "陽泉日報";
+  issue.issue.date = "2025-08-07";
+  issue.issue.number = 15434;
+  issue.issue.page_count = 4;
+  issue.issue.extra["serial"] = "CN14—0020";
+  Page p;
+  p.page = 1;
+  p.scan_index = 0;
+  p.image = "page-01.jpg";
+  p.width = 3300;
+  p.height = 5200;
+  p.text = "陽泉日報\n雷健坤調研";
+  Region r;
+  r.id = "p1-r1";
+  r.kind = RegionKind::Headline;
+  r.bbox = {10, 20, 300, 40};
+  r.direction = Direction::Vertical;
+  r.text = "雷健坤調研";
+  r.confidence = 0.9;
+  r.article_id = "a1";
+  r.lines.push_back({{10, 20, 300, 40}, "雷健坤調研", 0.9});
+  p.regions.push_back(r);
+  issue.pages.push_back(p);
+  Article a;
+  a.id = "a1";
+  a.headline = "雷健坤調研";
+  a.byline = "郁靜 子煜";
+  a.paragraphs = {"本報訊", "市領導參加。"};
+  a.text = "本報訊\n市領導參加。";
+  a.pages = {1, 3};
+  a.continuations.push_back({1, 3, "下轉第三版"});
+  a.parts.push_back({1, {"p1-r1"}, {10, 20, 300, 40}, "本報訊"});
+  issue.articles.push_back(a);
+  issue.provenance["broadsheet"] = "test";
+  return issue;
+}
+
+TEST(IssueJsonTest, RoundTripKeepsEveryField) {
+  const Issue in = sample_issue();
+  const nlohmann::json j = to_json(in);
+  auto out = issue_from_json(j);
+  ASSERT_TRUE(out) << out.error().describe();
+  EXPECT_EQ(to_json(*out), j);
+  EXPECT_EQ(out->pages[0].regions[0].kind, RegionKind::Headline);
+  EXPECT_EQ(out->pages[0].regions[0].direction, Direction::Vertical);
+  EXPECT_EQ(out->articles[0].continuations[0], (Continuation{1, 3, "下轉第三版"}));
+  EXPECT_EQ(out->issue.extra.at("serial"), "CN14—0020");
+}
+
+TEST(IssueJsonTest, WritesRegionKindsAsLowerCaseStrings) {
+  const nlohmann::json j = to_json(sample_issue());
+  EXPECT_EQ(j["pages"][0]["regions"][0]["kind"], "headline");
+  EXPECT_EQ(j["schema_version"], 1);
+  EXPECT_TRUE(j["articles"][0]["subheadline"].is_null());
+}
+
+TEST(IssueJsonTest, ErrorNamesTheBadField) {
+  nlohmann::json j = to_json(sample_issue());
+  j["pages"][0]["regions"][0]["kind"] = "banner";
+  auto out = issue_from_json(j);
+  ASSERT_FALSE(out);
+  EXPECT_NE(out.error().message.find("pages[0].regions[0].kind"), std::string::npos)
+      << out.error().message;
+  EXPECT_NE(out.error().message.find("banner"), std::string::npos);
+}
+
+TEST(IssueJsonTest, RefusesAnotherSchemaVersion) {
+  nlohmann::json j = to_json(sample_issue());
+  j["schema_version"] = 2;
+  auto out = issue_from_json(j);
+  ASSERT_FALSE(out);
+  EXPECT_NE(out.error().message.find("schema_version"), std::string::npos);
+}
+
+TEST(IssueJsonTest, ReadsTheSeedPageVocabulary) {
+  // The seed file lists articles without pages; it must still parse (unknown fields kept).
+  const std::filesystem::path seed =
+      std::filesystem::path(test::kSourceDir) / "../shared/seed/seed-page1.json";
+  if (!std::filesystem::exists(seed)) GTEST_SKIP() << "seed not found at " << seed;
+  auto issue = read_issue_json(seed);
+  ASSERT_TRUE(issue) << issue.error().describe();
+  EXPECT_EQ(issue->articles.size(), 8u);
+  EXPECT_EQ(issue->issue.number, 15434);
+}
+
+TEST(IssueJsonTest, AtomicWriteLeavesNoTemporaryFile) {
+  const auto dir = std::filesystem::temp_directory_path() / "broadsheet_issue_json_test";
+  std::filesystem::remove_all(dir);
+  auto ok = write_issue_json(dir / "x" / "issue.json", sample_issue());
+  ASSERT_TRUE(ok) << ok.error().describe();
+  int files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir / "x")) {
+    (void)e;
+    ++files;
+  }
+  EXPECT_EQ(files, 1);
+  auto back = read_issue_json(dir / "x" / "issue.json");
+  ASSERT_TRUE(back) << back.error().describe();
+  EXPECT_EQ(back->articles[0].byline, "郁靜 子煜");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(IssueJsonTest, BrokenFileIsAnErrorWithThePath) {
+  const auto path = std::filesystem::temp_directory_path() / "broadsheet_broken.json";
+  std::ofstream(path) << "{ not json";
+  auto out = read_issue_json(path);
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().input, path);
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace broadsheet
