@@ -109,9 +109,9 @@ std::vector<std::pair<const Page*, const Page*>> pair_pages(const Issue& truth,
   return pairs;
 }
 
-long long multiset_intersection(std::u32string a, std::u32string b) {
-  std::sort(a.begin(), a.end());
-  std::sort(b.begin(), b.end());
+// Size of the multiset intersection of two sorted ranges.
+template <class Seq>
+long long sorted_intersection(const Seq& a, const Seq& b) {
   long long n = 0;
   auto i = a.begin();
   auto j = b.begin();
@@ -127,6 +127,12 @@ long long multiset_intersection(std::u32string a, std::u32string b) {
     }
   }
   return n;
+}
+
+long long multiset_intersection(std::u32string a, std::u32string b) {
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  return sorted_intersection(a, b);
 }
 
 void score_page_text(const Page* truth, const Page* output, IssueScores& s) {
@@ -221,25 +227,6 @@ std::vector<std::uint64_t> bigrams(const std::u32string& s) {
     out.push_back((static_cast<std::uint64_t>(s[i]) << 32) | static_cast<std::uint64_t>(s[i + 1]));
   std::sort(out.begin(), out.end());
   return out;
-}
-
-long long sorted_intersection(const std::vector<std::uint64_t>& a,
-                              const std::vector<std::uint64_t>& b) {
-  long long n = 0;
-  auto i = a.begin();
-  auto j = b.begin();
-  while (i != a.end() && j != b.end()) {
-    if (*i < *j) {
-      ++i;
-    } else if (*j < *i) {
-      ++j;
-    } else {
-      ++n;
-      ++i;
-      ++j;
-    }
-  }
-  return n;
 }
 
 struct ArticleForms {
