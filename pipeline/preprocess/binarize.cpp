@@ -1,0 +1,167 @@
+// Background flattening, binarisation and despeckling.
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include <opencv2/imgproc.hpp>
+
+#include "preprocess/detail.hpp"
+#include "preprocess/preprocess.hpp"
+
+namespace broadsheet::preprocess {
+
+int percentile_u8(const cv::Mat& gray, double q) {
+  // Every row of a small image, about a million pixels of a large one.
+  const int stride = std::max<int>(1, static_cast<int>(gray.total() / 1'000'000));
+  long long hist[256] = {};
+  long long total = 0;
+  for (int y = 0; y < gray.rows; y += stride) {
+    const auto* row = gray.ptr<std::uint8_t>(y);
+    for (int x = 0; x < gray.cols; ++x) ++hist[row[x]];
+    total += gray.cols;
+  }
+  if (total <= 0) return 255;
+  long long seen = 0;
+  for (int v = 0; v < 256; ++v) {
+    seen += hist[v];
+    if (static_cast<double>(seen) >= q * static_cast<double>(total)) return v;
+  }
+  return 255;
+}
+
+cv::Mat estimate_background(const cv::Mat& gray, double dpi) {
+  CV_Assert(gray.type() == CV_8UC1 && !gray.empty());
+  // Work at about 50 dpi: body-text lines and the paper between them are still apart, so a
+  // closing finds the paper; strokes up to the kernel size (≈ 9 mm, thicker than any headline
+  // stroke) vanish into it. Larger dark areas (photos) stay partly in the estimate, see below.
+  constexpr double kBackgroundDpi = 50;
+  const double scale = std::min(1.0, kBackgroundDpi / std::max(dpi, 1.0));
+  cv::Mat small;
+  if (scale < 1.0) {
+    cv::resize(gray, small, cv::Size(), scale, scale, cv::INTER_AREA);
+  } else {
+    small = gray.clone();
+  }
+  const double small_dpi = dpi * scale;
+  const int k = std::max(3, static_cast<int>(std::lround(9.0 / 25.4 * small_dpi)) | 1);
+  cv::Mat closed;
+  cv::morphologyEx(small, closed, cv::MORPH_CLOSE,
+                   cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(k, k)));
+  cv::GaussianBlur(closed, closed, cv::Size(), k / 2.0);
+  // Uneven light and a gutter shadow rarely take paper below 55 % of its brightest level; a darker
+  // estimate is a photo or a black border, and dividing by it would wash the photo out.
+  const int paper = percentile_u8(closed, 0.95);
+  const double floor_level = std::max(1.0, 0.55 * paper);
+  cv::max(closed, cv::Scalar(floor_level), closed);
+  cv::Mat background;
+  if (scale < 1.0) {
+    cv::resize(closed, background, gray.size(), 0, 0, cv::INTER_LINEAR);
+  } else {
+    background = closed;
+  }
+  return background;
+}
+
+cv::Mat flatten_background(const cv::Mat& gray, const cv::Mat& background) {
+  CV_Assert(gray.type() == CV_8UC1 && background.type() == CV_8UC1 &&
+            gray.size() == background.size());
+  cv::Mat flat;
+  cv::divide(gray, background, flat, 255.0, CV_8U);
+  return flat;
+}
+
+namespace {
+
+// Sauvola, fused with the two global levels of binarize(): ink where (gray < T and gray < gate)
+// or gray < sure.
+template <class Sum>
+cv::Mat sauvola_gated_impl(const cv::Mat& gray, int w, double k, float gate, float sure) {
+  constexpr int kDepth = cv::DataType<Sum>::depth;
+  cv::Mat sum;
+  cv::boxFilter(gray, sum, kDepth, cv::Size(w, w), cv::Point(-1, -1), false, cv::BORDER_REPLICATE);
+  cv::Mat lut(1, 256, CV_16U);
+  for (int v = 0; v < 256; ++v) lut.at<std::uint16_t>(v) = static_cast<std::uint16_t>(v * v);
+  cv::Mat squares;
+  cv::LUT(gray, lut, squares);
+  cv::Mat sq_sum;
+  cv::boxFilter(squares, sq_sum, kDepth, cv::Size(w, w), cv::Point(-1, -1), false,
+                cv::BORDER_REPLICATE);
+  cv::Mat out(gray.size(), CV_8UC1);
+  const float inv_n = 1.0f / static_cast<float>(w * w);
+  const auto kf = static_cast<float>(k);
+  for (int y = 0; y < gray.rows; ++y) {
+    const auto* g = gray.ptr<std::uint8_t>(y);
+    const auto* s1 = sum.ptr<Sum>(y);
+    const auto* s2 = sq_sum.ptr<Sum>(y);
+    auto* o = out.ptr<std::uint8_t>(y);
+    for (int x = 0; x < gray.cols; ++x) {
+      const float m = static_cast<float>(s1[x]) * inv_n;
+      const float var = std::max(0.0f, static_cast<float>(s2[x]) * inv_n - m * m);
+      const float t = m * (1.0f + kf * (std::sqrt(var) / 128.0f - 1.0f));
+      const auto v = static_cast<float>(g[x]);
+      // Branch-free, so the loop vectorises.
+      const int ink =
+          (static_cast<int>(v < t) & static_cast<int>(v < gate)) | static_cast<int>(v < sure);
+      o[x] = static_cast<std::uint8_t>(ink * 255);
+    }
+  }
+  return out;
+}
+
+// Sauvola, fused with the two global levels of binarize(): ink where (gray < T and gray < gate)
+// or gray < sure. Window sums in integers (8U and 16U box filters are several times faster than
+// float ones) while they fit: 181² · 255² < 2³¹; in doubles above that (beyond 1100 dpi).
+cv::Mat sauvola_gated(const cv::Mat& gray, int window_px, double k, float gate, float sure) {
+  CV_Assert(gray.type() == CV_8UC1);
+  const int w = std::max(3, window_px | 1);
+  if (w <= 181) return sauvola_gated_impl<int>(gray, w, k, gate, sure);
+  return sauvola_gated_impl<double>(gray, w, k, gate, sure);
+}
+
+}  // namespace
+
+cv::Mat binarize_sauvola(const cv::Mat& gray, int window_px, double k) {
+  return sauvola_gated(gray, window_px, k, 256.0f, -1.0f);
+}
+
+cv::Mat binarize_otsu(const cv::Mat& gray) {
+  CV_Assert(gray.type() == CV_8UC1);
+  cv::Mat out;
+  cv::threshold(gray, out, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  return out;
+}
+
+cv::Mat binarize(const cv::Mat& flat_gray, double dpi, const Options& options) {
+  const int window =
+      std::max(7, static_cast<int>(std::lround(options.sauvola_window_mm / 25.4 * dpi)));
+  const int paper = percentile_u8(flat_gray, 0.95);
+  return sauvola_gated(flat_gray, window, options.sauvola_k,
+                       static_cast<float>(options.ink_max_paper_ratio * paper),
+                       static_cast<float>(options.ink_sure_paper_ratio * paper));
+}
+
+void remove_specks(cv::Mat& binary, int max_area_px) {
+  CV_Assert(binary.type() == CV_8UC1);
+  if (max_area_px < 1 || binary.empty()) return;
+  // Labels only, and the areas counted here: connectedComponentsWithStats costs five times more.
+  cv::Mat labels;
+  const int n = cv::connectedComponents(binary, labels, 8, CV_32S);
+  std::vector<int> area(static_cast<std::size_t>(n), 0);
+  for (int y = 0; y < labels.rows; ++y) {
+    const auto* l = labels.ptr<int>(y);
+    for (int x = 0; x < labels.cols; ++x) ++area[static_cast<std::size_t>(l[x])];
+  }
+  bool any = false;
+  for (int i = 1; i < n; ++i) any = any || area[static_cast<std::size_t>(i)] <= max_area_px;
+  if (!any) return;
+  for (int y = 0; y < binary.rows; ++y) {
+    const auto* l = labels.ptr<int>(y);
+    auto* b = binary.ptr<std::uint8_t>(y);
+    for (int x = 0; x < binary.cols; ++x) {
+      if (b[x] != 0 && area[static_cast<std::size_t>(l[x])] <= max_area_px) b[x] = 0;
+    }
+  }
+}
+
+}  // namespace broadsheet::preprocess
