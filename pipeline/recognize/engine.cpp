@@ -3,9 +3,13 @@
 #include <cstdlib>
 #include <system_error>
 
+#include <algorithm>
+
 #include <leptonica/allheaders.h>
 #include <tesseract/baseapi.h>
 #include <tesseract/resultiterator.h>
+
+#include "recognize/normalize.hpp"
 
 namespace broadsheet::recognize {
 
@@ -148,6 +152,85 @@ Result<PageReading> TesseractEngine::read_page(const cv::Mat& gray, double dpi, 
   }
   api.Clear();
   return reading;
+}
+
+Result<std::vector<RegionText>> TesseractEngine::read_regions(
+    const cv::Mat& gray, double dpi, const std::vector<RegionRequest>& regions) {
+  if (gray.empty() || gray.type() != CV_8UC1)
+    return fail(ErrorCode::Internal, "recognize", {}, "read_regions needs an 8-bit gray image");
+  tesseract::TessBaseAPI& api = impl_->api;
+  api.SetImage(gray.data, gray.cols, gray.rows, 1, static_cast<int>(gray.step));
+  api.SetSourceResolution(static_cast<int>(dpi));
+  const Box page{0, 0, gray.cols, gray.rows};
+  std::vector<RegionText> out;
+  out.reserve(regions.size());
+  for (const RegionRequest& request : regions) {
+    RegionText result;
+    const int x0 = std::max(request.box.x, 0);
+    const int y0 = std::max(request.box.y, 0);
+    const int x1 = std::min(request.box.x + request.box.w, page.w);
+    const int y1 = std::min(request.box.y + request.box.h, page.h);
+    if (x1 - x0 < 4 || y1 - y0 < 4) {
+      out.push_back(std::move(result));
+      continue;
+    }
+    switch (request.mode) {
+      case ReadMode::Block:
+        api.SetPageSegMode(tesseract::PSM_SINGLE_BLOCK);
+        break;
+      case ReadMode::Line:
+        api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
+        break;
+      case ReadMode::VerticalBlock:
+        api.SetPageSegMode(tesseract::PSM_SINGLE_BLOCK_VERT_TEXT);
+        break;
+    }
+    api.SetRectangle(x0, y0, x1 - x0, y1 - y0);
+    if (api.Recognize(nullptr) != 0) {
+      out.push_back(std::move(result));
+      continue;
+    }
+    std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
+    if (it && !it->Empty(tesseract::RIL_TEXTLINE)) {
+      do {
+        Line line;
+        line.bbox = box_of(*it, tesseract::RIL_TEXTLINE);
+        line.text = normalize_line(take_text(it->GetUTF8Text(tesseract::RIL_TEXTLINE)));
+        line.confidence = it->Confidence(tesseract::RIL_TEXTLINE) / 100.0;
+        if (!line.text.empty()) result.lines.push_back(std::move(line));
+      } while (it->Next(tesseract::RIL_TEXTLINE));
+    }
+    // Paragraphs, from geometry: the median line height is the character size.
+    std::vector<int> heights;
+    int left = x1, right = x0;
+    for (const Line& l : result.lines) {
+      heights.push_back(l.bbox.h);
+      left = std::min(left, l.bbox.x);
+      right = std::max(right, l.bbox.x + l.bbox.w);
+    }
+    std::vector<std::string> texts;
+    std::vector<bool> starts;
+    double confidence_sum = 0;
+    if (!heights.empty()) {
+      std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
+      const int char_px = std::max(1, heights[heights.size() / 2]);
+      for (size_t i = 0; i < result.lines.size(); ++i) {
+        const Line& l = result.lines[i];
+        const bool indented = l.bbox.x - left >= char_px;
+        const bool after_short =
+            i > 0 &&
+            (right - (result.lines[i - 1].bbox.x + result.lines[i - 1].bbox.w)) >= 2 * char_px;
+        starts.push_back(request.mode == ReadMode::Block && (indented || after_short));
+        texts.push_back(l.text);
+        confidence_sum += l.confidence;
+      }
+      result.confidence = confidence_sum / static_cast<double>(result.lines.size());
+    }
+    result.text = join_lines(texts, starts);
+    out.push_back(std::move(result));
+  }
+  api.Clear();
+  return out;
 }
 
 }  // namespace broadsheet::recognize

@@ -36,6 +36,26 @@ struct PageReading {
   std::vector<Region> regions;
 };
 
+/// How a region is read: Tesseract's page-segmentation mode for it.
+enum class ReadMode {
+  Block,          ///< a uniform block of horizontal text (PSM 6): body, caption
+  Line,           ///< a single line (PSM 7): headline, jump, byline
+  VerticalBlock,  ///< a block of vertical text (PSM 5)
+};
+
+/// One region to read: its box in the coordinates of the image given to read_regions.
+struct RegionRequest {
+  Box box;
+  ReadMode mode = ReadMode::Block;
+};
+
+/// What was read in one region. Line boxes are in the coordinates of the image given.
+struct RegionText {
+  std::string text;  ///< normalised (recognize/normalize.hpp); paragraphs separated by "\n"
+  std::vector<Line> lines;
+  double confidence = 0;  ///< mean of the line confidences, 0..1; 0 when nothing was read
+};
+
 class TesseractEngine {
  public:
   /// Initialises Tesseract once. Fails with ErrorCode::ModelMissing when the model cannot load.
@@ -48,6 +68,13 @@ class TesseractEngine {
   /// Reads a whole page with automatic page segmentation. `gray` is CV_8UC1; region ids are
   /// "p<page>-r<k>". Not thread-safe: one engine per thread.
   [[nodiscard]] Result<PageReading> read_page(const cv::Mat& gray, double dpi, int page_number);
+
+  /// Reads each requested region of one page image (CV_8UC1), in the order given. The image is
+  /// handed to Tesseract once; each region is read through a rectangle on it. A paragraph starts
+  /// at a line indented by at least one character, or after a line that ends well short of the
+  /// region's right edge. Not thread-safe: one engine per thread.
+  [[nodiscard]] Result<std::vector<RegionText>> read_regions(
+      const cv::Mat& gray, double dpi, const std::vector<RegionRequest>& regions);
 
   [[nodiscard]] static std::string version();
 

@@ -1,5 +1,6 @@
 #include "recognize/engine.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -79,6 +80,45 @@ TEST_F(RecognizeTest, OneEngineReadsManyPages) {
   ASSERT_TRUE(first && empty && again);
   EXPECT_TRUE(text::comparable(empty->text).empty());
   EXPECT_EQ(text::comparable(first->text), text::comparable(again->text));
+}
+
+TEST_F(RecognizeTest, ReadsARegionAsNormalisedChineseText) {
+  const fs::path image = fs::path(test::kFixtureDir) / "pages" / "lead-column.png";
+  auto page = ingest::load_page(image);
+  ASSERT_TRUE(page) << page.error().describe();
+  auto engine = TesseractEngine::create(options());
+  ASSERT_TRUE(engine) << engine.error().describe();
+  const std::vector<RegionRequest> requests = {
+      {Box{0, 0, page->gray.cols, page->gray.rows}, ReadMode::Block},
+      {Box{0, 0, 2, 2}, ReadMode::Line}};  // too small to read: empty, not an error
+  auto read = (*engine)->read_regions(page->gray, page->dpi, requests);
+  ASSERT_TRUE(read) << read.error().describe();
+  ASSERT_EQ(read->size(), 2u);
+  const RegionText& body = (*read)[0];
+
+  std::ifstream in(fs::path(test::kFixtureDir) / "pages" / "lead-column.gold.txt");
+  const std::string gold((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto want = text::comparable(gold);
+  const auto got = text::comparable(body.text);
+  const double cer =
+      static_cast<double>(text::edit_distance(want, got)) / static_cast<double>(want.size());
+  EXPECT_LT(cer, 0.10) << body.text;
+
+  // Normalised: no space between two CJK characters, Chinese commas full-width.
+  const std::u32string u = text::to_u32(body.text);
+  for (size_t i = 1; i + 1 < u.size(); ++i) {
+    if (u[i] == U' ') {
+      EXPECT_FALSE(text::is_cjk(u[i - 1]) && text::is_cjk(u[i + 1])) << body.text;
+    }
+  }
+  EXPECT_EQ(body.text.find(','), std::string::npos) << body.text;
+  EXPECT_NE(body.text.find("，"), std::string::npos) << body.text;
+  // The gold column holds three paragraphs; the text must break at least once, never per line.
+  const auto breaks = std::count(body.text.begin(), body.text.end(), '\n');
+  EXPECT_GE(breaks, 1) << body.text;
+  EXPECT_LT(static_cast<size_t>(breaks), body.lines.size() / 2) << body.text;
+  EXPECT_GT(body.confidence, 0.5);
+  EXPECT_TRUE((*read)[1].text.empty());
 }
 
 }  // namespace
