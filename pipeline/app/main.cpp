@@ -3,12 +3,17 @@
 
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -73,7 +78,38 @@ struct RunArgs {
   int jobs = 0;
   std::string tessdata;
   bool quiet = false;
+  std::string pipeline = "baseline";
+  bool debug_images = false;
+  bool force = false;
 };
+
+// Set by SIGINT/SIGTERM: the batch stops taking new pages, finishes the ones under way and
+// exits 130; the next run resumes from the manifest.
+std::atomic<bool> g_stop{false};
+extern "C" void on_signal(int) {
+  g_stop.store(true);
+}
+
+std::string format_duration(double seconds) {
+  const long s = std::lround(seconds);
+  if (s >= 3600) return fmt::format("{}h{:02}m", s / 3600, (s % 3600) / 60);
+  if (s >= 60) return fmt::format("{}m{:02}s", s / 60, s % 60);
+  return fmt::format("{}s", s);
+}
+
+// Strings exist only here, at the edge; the option is checked by CLI11 against these keys.
+const std::map<std::string, broadsheet::batch::Pipeline> kPipelines = {
+    {"layout", broadsheet::batch::Pipeline::Layout},
+    {"baseline", broadsheet::batch::Pipeline::Baseline}};
+
+broadsheet::batch::Pipeline pipeline_from(const std::string& name) {
+  return kPipelines.at(name);
+}
+
+constexpr const char* kPipelineHelp =
+    "baseline: Tesseract's own layout on the whole page (PSM 3; the default until the layout "
+    "pipeline beats it); layout: broadsheet's page analysis, then Tesseract region by region "
+    "(in development)";
 
 int do_run(const RunArgs& args) {
   broadsheet::batch::RunOptions options;
@@ -82,36 +118,68 @@ int do_run(const RunArgs& args) {
   options.jobs = args.jobs > 0 ? args.jobs
                                : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   options.engine.tessdata = broadsheet::recognize::default_tessdata(args.tessdata);
+  options.page.pipeline = pipeline_from(args.pipeline);
+  options.debug_images = args.debug_images;
+  options.force = args.force;
+  options.stop = &g_stop;
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+
   const bool quiet = args.quiet;
+  const bool bar = !quiet && isatty(STDERR_FILENO) != 0;
+  const auto start = std::chrono::steady_clock::now();
   auto summary = broadsheet::batch::run(options, [&](const broadsheet::batch::PageEvent& e) {
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double per_minute = elapsed > 0 ? 60.0 * e.done / elapsed : 0;
+    const double left = e.done > 0 ? elapsed / e.done * (e.total - e.done) : 0;
     if (e.error != nullptr) {
+      if (bar) fmt::print(stderr, "\r\033[K");
       print_error(*e.error);
-    } else if (!quiet) {
+    } else if (!quiet && !bar) {
       fmt::print(stderr, "broadsheet: [{}/{}] {} {} ({:.1f} s)\n", e.done, e.total, e.issue_id,
                  e.image.filename().string(), e.seconds);
+    }
+    if (bar) {
+      constexpr int kWidth = 30;
+      const int filled = e.total > 0 ? kWidth * e.done / e.total : kWidth;
+      fmt::print(stderr, "\r\033[K[{}{}] {}/{} pages, {:.1f} pages/min, {} left",
+                 std::string(static_cast<size_t>(filled), '#'),
+                 std::string(static_cast<size_t>(kWidth - filled), '.'), e.done, e.total,
+                 per_minute, format_duration(left));
+      if (e.done == e.total) fmt::print(stderr, "\n");
     }
   });
   if (!summary) {
     print_error(summary.error());
     return code(exit_code_for(summary.error()));
   }
-  if (!quiet || summary->failed_pages > 0) {
+  if (!quiet || summary->failed_pages > 0 || summary->interrupted) {
     fmt::print(stderr,
-               "broadsheet: {} issues, {} pages processed, {} failed, {:.1f} s; output in {}\n",
-               summary->issues, summary->pages, summary->failed_pages, summary->seconds,
-               options.out.string());
+               "broadsheet: {} issues, {} pages read, {} up to date, {} failed, mean confidence "
+               "{:.2f}, {}; output in {} (see report.json)\n",
+               summary->issues, summary->pages, summary->reused_pages, summary->failed_pages,
+               summary->mean_confidence, format_duration(summary->seconds), options.out.string());
   }
-  if (summary->pages == 0)
+  if (summary->pages + summary->reused_pages == 0)
     fmt::print(stderr, "broadsheet: warning: no page images (.tif .png .jpg .jp2) under {}\n",
                fmt::join(args.scans, ", "));
+  if (summary->interrupted) {
+    fmt::print(stderr, "broadsheet: interrupted; run the same command again to resume\n");
+    return code(ExitCode::Interrupted);
+  }
   if (summary->failed_pages > 0 || !summary->errors.empty()) return code(ExitCode::InputsFailed);
   return code(ExitCode::Ok);
 }
 
-int do_page(const std::string& image, const std::string& out, const std::string& tessdata) {
+int do_page(const std::string& image, const std::string& out, const std::string& tessdata,
+            broadsheet::batch::Pipeline pipeline, const std::string& debug_dir) {
   broadsheet::recognize::EngineOptions engine;
   engine.tessdata = broadsheet::recognize::default_tessdata(tessdata);
-  auto issue = broadsheet::batch::read_single_page(image, engine);
+  broadsheet::batch::PageOptions page_options;
+  page_options.pipeline = pipeline;
+  page_options.debug_dir = debug_dir;
+  auto issue = broadsheet::batch::read_single_page(image, engine, page_options);
   if (!issue) {
     print_error(issue.error());
     return code(exit_code_for(issue.error()));
@@ -159,7 +227,8 @@ int main(int argc, char** argv) {
       "run",
       "Digitise every issue under the scan folders; writes OUT/<issue id>/issue.json.\n"
       "An issue is a folder that directly holds page images (page order from the number in the\n"
-      "file name). Example: broadsheet run scans -o output --jobs 2");
+      "file name). Pages already done with the same scan, options and model are skipped; Ctrl-C\n"
+      "stops cleanly and the next run resumes. Example: broadsheet run scans -o output --jobs 2");
   run->add_option("scans", run_args.scans, "Scan folders")->required()->check(CLI::ExistingPath);
   run->add_option("-o,--out", run_args.out, "Output folder")->capture_default_str();
   run->add_option("-j,--jobs", run_args.jobs, "Parallel workers (default: number of cores)")
@@ -167,8 +236,17 @@ int main(int argc, char** argv) {
   run->add_option("--tessdata", run_args.tessdata,
                   "Folder holding chi_tra.traineddata (default: $TESSDATA_PREFIX, else Debian's)");
   run->add_flag("-q,--quiet", run_args.quiet, "Only errors and warnings on stderr");
+  run->add_option("--pipeline", run_args.pipeline, kPipelineHelp)
+      ->check(CLI::IsMember({"layout", "baseline"}))
+      ->capture_default_str();
+  run->add_flag("--force", run_args.force,
+                "Redo every page, even those whose saved result is up to date");
+  run->add_flag("--debug-images", run_args.debug_images,
+                "Write an overlay per page (regions by kind, numbered in reading order) under "
+                "OUT/<issue id>/debug/");
 
-  std::string page_image, page_out, page_tessdata;
+  std::string page_image, page_out, page_tessdata, page_debug;
+  std::string page_pipeline = "baseline";
   CLI::App* page = app.add_subcommand(
       "page",
       "Process one scan and print its issue.json (or write it with -o).\n"
@@ -176,6 +254,10 @@ int main(int argc, char** argv) {
   page->add_option("image", page_image, "Scan image")->required();
   page->add_option("-o,--out", page_out, "Write the JSON here instead of stdout");
   page->add_option("--tessdata", page_tessdata, "Folder holding chi_tra.traineddata");
+  page->add_option("--pipeline", page_pipeline, kPipelineHelp)
+      ->check(CLI::IsMember({"layout", "baseline"}))
+      ->capture_default_str();
+  page->add_option("--debug-images", page_debug, "Write the page's overlay into this folder");
 
   std::string eval_truth, eval_out;
   bool eval_json = false;
@@ -196,7 +278,8 @@ int main(int argc, char** argv) {
 
   try {
     if (*run) return do_run(run_args);
-    if (*page) return do_page(page_image, page_out, page_tessdata);
+    if (*page)
+      return do_page(page_image, page_out, page_tessdata, pipeline_from(page_pipeline), page_debug);
     if (*eval) return do_eval(eval_truth, eval_out, eval_json);
   } catch (const std::exception& e) {
     if (std::getenv("BROADSHEET_DEBUG") != nullptr) throw;

@@ -8,10 +8,16 @@
 #include <system_error>
 #include <thread>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/resource.h>
+#include <unistd.h>
+
+#include <utility>
 
 #include <opencv2/core/version.hpp>
 
+#include "batch/manifest.hpp"
 #include "core/issue_json.hpp"
 #include "ingest/ingest.hpp"
 
@@ -37,52 +43,8 @@ struct PageTask {
   size_t scan_index = 0;
 };
 
-struct PageOutcome {
-  Page page;
-  std::optional<Error> error;
-  double seconds = 0;
-};
-
-nlohmann::json error_json(const Error& e) {
-  return {
-      {"code", to_string(e.code)}, {"stage", e.stage}, {"message", e.message}, {"hint", e.hint}};
-}
-
-PageOutcome read_page(recognize::TesseractEngine& engine, const fs::path& image,
-                      size_t scan_index) {
-  const auto start = Clock::now();
-  PageOutcome out;
-  out.page.scan_index = static_cast<int>(scan_index);
-  out.page.page = static_cast<int>(scan_index) + 1;
-  out.page.image = image.filename().string();
-  auto finish = [&](std::optional<Error> error) {
-    out.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    if (error) {
-      if (error->input.empty()) error->input = image;
-      out.page.extra["status"] = "failed";
-      out.page.extra["error"] = error_json(*error);
-      out.error = std::move(error);
-    } else {
-      out.page.extra["status"] = "ok";
-    }
-    out.page.extra["seconds"] = out.seconds;
-    return out;
-  };
-
-  auto loaded = ingest::load_page(image);
-  if (!loaded) return finish(loaded.error());
-  out.page.width = loaded->gray.cols;
-  out.page.height = loaded->gray.rows;
-  out.page.dpi = loaded->dpi;
-  if (loaded->dpi_assumed) out.page.extra["dpi_assumed"] = true;
-  auto reading = engine.read_page(loaded->gray, loaded->dpi, out.page.page);
-  if (!reading) return finish(reading.error());
-  out.page.text = std::move(reading->text);
-  out.page.regions = std::move(reading->regions);
-  return finish(std::nullopt);
-}
-
-nlohmann::json provenance(const recognize::EngineOptions& engine, int jobs) {
+nlohmann::json provenance(const recognize::EngineOptions& engine, const PageOptions& page,
+                          int jobs) {
   nlohmann::json p;
   p["broadsheet"] = BROADSHEET_VERSION;
   p["tesseract"] = recognize::TesseractEngine::version();
@@ -92,9 +54,21 @@ nlohmann::json provenance(const recognize::EngineOptions& engine, int jobs) {
   std::error_code ec;
   const auto size = fs::file_size(engine.tessdata / (engine.language + ".traineddata"), ec);
   if (!ec) p["model"]["bytes"] = size;
-  p["options"] = {{"pipeline", "baseline"}, {"psm", 3}, {"jobs", jobs}};
-  p["steps"] = nlohmann::json::array(
-      {{{"stage", "ingest"}}, {{"stage", "recognize"}, {"mode", "whole page, PSM 3"}}});
+  p["options"] = {{"pipeline", to_string(page.pipeline)}, {"jobs", jobs}};
+  if (page.pipeline == Pipeline::Baseline) {
+    p["steps"] = nlohmann::json::array(
+        {{{"stage", "ingest"}}, {{"stage", "recognize"}, {"mode", "whole page, PSM 3"}}});
+  } else {
+    p["steps"] = nlohmann::json::array(
+        {{{"stage", "ingest"}},
+         {{"stage", "preprocess"},
+          {"deskew", page.preprocess.deskew},
+          {"split_folds", page.preprocess.split_folds},
+          {"sauvola_k", page.preprocess.sauvola_k}},
+         {{"stage", "segment"}, {"work_dpi", page.segment.work_dpi}},
+         {{"stage", "recognize"},
+          {"mode", "region by region: PSM 6 blocks, PSM 7 jump and byline lines"}}});
+  }
   return p;
 }
 
@@ -108,6 +82,81 @@ Result<void> check_output(const fs::path& out) {
                 "check permissions or pass another -o");
   fs::remove(probe, ec);
   return {};
+}
+
+}  // namespace
+
+namespace {
+
+// Holds an exclusive lock on OUT/.broadsheet.lock for the life of a run: a second run on the same
+// OUT is refused instead of interleaving writes. The lock dies with the process, even on SIGKILL.
+class OutputLock {
+ public:
+  static Result<OutputLock> acquire(const fs::path& out) {
+    const fs::path path = out / ".broadsheet.lock";
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+      return fail(ErrorCode::OutputNotWritable, "batch", path, "cannot create the lock file",
+                  "check permissions or pass another -o");
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd);
+      return fail(ErrorCode::BadArguments, "batch", out,
+                  "another broadsheet run is writing to this output folder",
+                  "wait for it to finish, or pass another -o");
+    }
+    return OutputLock(fd);
+  }
+  OutputLock(OutputLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  OutputLock(const OutputLock&) = delete;
+  OutputLock& operator=(const OutputLock&) = delete;
+  OutputLock& operator=(OutputLock&&) = delete;
+  ~OutputLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+ private:
+  explicit OutputLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
+// Everything a page's result depends on besides the scan itself: options and model.
+std::string options_key(const nlohmann::json& provenance, const fs::path& model) {
+  nlohmann::json j = provenance;
+  j.erase("run");
+  j["options"].erase("jobs");  // how many workers read it does not change a page
+  std::uint64_t h = fnv1a64(j.dump());
+  if (auto m = hash_file(model)) h = fnv1a64(hex(*m), h);
+  return hex(h);
+}
+
+// A run killed while writing leaves "<file>.tmp.<pid>" beside the file it was replacing; the file
+// itself is intact (write_file_atomic renames only complete files). Remove the leftovers.
+void remove_stale_temporaries(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return;
+  std::vector<fs::path> stale;
+  for (auto it = fs::recursive_directory_iterator(dir, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+    if (it->path().filename().string().find(".tmp.") != std::string::npos)
+      stale.push_back(it->path());
+  for (const fs::path& p : stale) fs::remove(p, ec);
+}
+
+Result<ScanOutcome> load_saved_scan(const fs::path& path) {
+  auto saved = read_issue_json(path);
+  if (!saved) return tl::unexpected(saved.error());
+  ScanOutcome out;
+  out.pages = std::move(saved->pages);
+  out.seconds = saved->provenance.value("seconds", 0.0);
+  return out;
+}
+
+nlohmann::json error_record(const Error& e) {
+  return {{"input", e.input.string()},
+          {"code", to_string(e.code)},
+          {"stage", e.stage},
+          {"message", e.message},
+          {"hint", e.hint}};
 }
 
 }  // namespace
@@ -127,103 +176,217 @@ Result<RunSummary> run(const RunOptions& options,
     for (auto& issue : *found) issues.push_back(std::move(issue));
   }
   if (auto ok = check_output(options.out); !ok) return tl::unexpected(ok.error());
-  if (auto model = recognize::find_model(options.engine); !model)
-    return tl::unexpected(model.error());
+  auto model = recognize::find_model(options.engine);
+  if (!model) return tl::unexpected(model.error());
+  auto output_lock = OutputLock::acquire(options.out);
+  if (!output_lock) return tl::unexpected(output_lock.error());
 
+  const auto run_start = Clock::now();
   RunSummary summary;
   summary.issues = static_cast<int>(issues.size());
+  const int max_workers = std::max(1, options.jobs);
+  const nlohmann::json prov = provenance(options.engine, options.page, max_workers);
+  const std::string base_key = options_key(prov, *model);
+
+  // Which scans are up to date: same content, options and model as the saved result.
+  std::vector<Manifest> manifests(issues.size());
+  std::vector<std::vector<ScanOutcome>> outcomes(issues.size());
+  std::vector<std::vector<std::string>> keys(issues.size());
+  std::vector<std::vector<std::string>> content_hashes(issues.size());
+  std::vector<size_t> remaining(issues.size(), 0);
   std::vector<PageTask> tasks;
-  for (size_t i = 0; i < issues.size(); ++i)
-    for (size_t s = 0; s < issues[i].pages.size(); ++s) tasks.push_back({i, s});
-  const int total = static_cast<int>(tasks.size());
-  if (tasks.empty()) return summary;
-
-  const int workers = std::min<int>(options.jobs, total);
-  std::vector<std::unique_ptr<recognize::TesseractEngine>> engines;
-  recognize::EngineOptions engine_options = options.engine;
-  engine_options.log_file = options.out / "tesseract.log";
-  for (int w = 0; w < workers; ++w) {
-    auto engine = recognize::TesseractEngine::create(engine_options);
-    if (!engine) return tl::unexpected(engine.error());
-    engines.push_back(std::move(*engine));
-  }
-
-  std::vector<std::vector<PageOutcome>> outcomes(issues.size());
-  std::vector<size_t> remaining(issues.size());
   for (size_t i = 0; i < issues.size(); ++i) {
+    const fs::path issue_dir = options.out / issues[i].id;
+    remove_stale_temporaries(issue_dir);
+    manifests[i] = read_manifest(issue_dir / "manifest.json");
+    manifests[i].issue_id = issues[i].id;
     outcomes[i].resize(issues[i].pages.size());
-    remaining[i] = issues[i].pages.size();
+    keys[i].resize(issues[i].pages.size());
+    content_hashes[i].resize(issues[i].pages.size());
+    for (size_t s = 0; s < issues[i].pages.size(); ++s) {
+      const fs::path& image = issues[i].pages[s];
+      const std::string name = image.filename().string();
+      const auto content = hash_file(image);
+      content_hashes[i][s] = content ? hex(*content) : "unreadable";
+      keys[i][s] = hex(fnv1a64(content_hashes[i][s] + "/" + std::to_string(s), fnv1a64(base_key)));
+      auto it = manifests[i].scans.find(name);
+      if (!options.force && it != manifests[i].scans.end() && it->second.key == keys[i][s] &&
+          it->second.status == "ok") {
+        if (auto saved = load_saved_scan(page_result_path(issue_dir, name))) {
+          outcomes[i][s] = std::move(*saved);
+          ++summary.reused_pages;
+          continue;
+        }
+      }
+      tasks.push_back({i, s});
+      ++remaining[i];
+    }
   }
-  std::mutex mutex;  // guards outcomes, remaining, summary, the progress callback
-  std::atomic<size_t> next{0};
+  const int total = static_cast<int>(tasks.size());
+
+  std::mutex mutex;  // guards outcomes, remaining, manifests, summary, the progress callback
   int done = 0;
-  const nlohmann::json prov = provenance(options.engine, workers);
-  const auto run_start = Clock::now();
+  double confidence_sum = 0;
+  long long confidence_n = 0;
 
   auto write_issue = [&](size_t i) {
+    const fs::path issue_dir = options.out / issues[i].id;
+    // The issue.json depends on every scan's key and on whether it was read.
+    std::string issue_key;
+    for (size_t s = 0; s < keys[i].size(); ++s) {
+      const bool ok = !outcomes[i][s].pages.empty() &&
+                      outcomes[i][s].pages.front().extra.value("status", "") == "ok";
+      issue_key += keys[i][s] + (ok ? "+" : "-");
+    }
+    issue_key = hex(fnv1a64(issue_key));
+    if (!options.force && manifests[i].issue_key == issue_key &&
+        fs::exists(issue_dir / "issue.json"))
+      return;  // nothing changed since the issue.json on disk was written
     Issue issue;
     issue.issue.id = issues[i].id;
     double seconds = 0;
     int ok_pages = 0;
-    for (PageOutcome& o : outcomes[i]) {
+    for (const ScanOutcome& o : outcomes[i]) {
       seconds += o.seconds;
-      if (!o.error) ++ok_pages;
-      issue.pages.push_back(std::move(o.page));
+      for (Page page : o.pages) {
+        if (page.extra.value("status", "") == "ok") ++ok_pages;
+        renumber_page(page, static_cast<int>(issue.pages.size()) + 1);
+        issue.pages.push_back(std::move(page));
+      }
     }
     issue.issue.page_count = static_cast<int>(issue.pages.size());
     issue.provenance = prov;
     issue.provenance["run"] = {
         {"seconds", seconds}, {"pages", ok_pages}, {"peak_rss_mib", peak_rss_mib()}};
-    auto written = write_issue_json(options.out / issues[i].id / "issue.json", issue);
-    if (!written) summary.errors.push_back(written.error());
+    if (auto written = write_issue_json(issue_dir / "issue.json", issue); !written) {
+      summary.errors.push_back(written.error());
+      return;
+    }
+    manifests[i].issue_key = issue_key;
+    if (auto m = write_manifest(issue_dir / "manifest.json", manifests[i]); !m)
+      summary.errors.push_back(m.error());
+    ++summary.issues_written;
   };
 
+  // Issues with nothing to read are assembled (or found up to date) straight away.
+  for (size_t i = 0; i < issues.size(); ++i)
+    if (remaining[i] == 0 && !issues[i].pages.empty()) write_issue(i);
+
+  std::atomic<size_t> next{0};
+  auto stopping = [&] { return options.stop != nullptr && options.stop->load(); };
   auto work = [&](recognize::TesseractEngine& engine) {
-    for (size_t t = next++; t < tasks.size(); t = next++) {
+    for (size_t t = next++; t < tasks.size() && !stopping(); t = next++) {
       const PageTask task = tasks[t];
-      const fs::path& image = issues[task.issue_index].pages[task.scan_index];
-      PageOutcome outcome = read_page(engine, image, task.scan_index);
+      const size_t i = task.issue_index;
+      const fs::path& image = issues[i].pages[task.scan_index];
+      const fs::path issue_dir = options.out / issues[i].id;
+      PageOptions page_options = options.page;
+      if (options.debug_images) page_options.debug_dir = issue_dir / "debug";
+      ScanOutcome outcome =
+          process_scan(engine, image, static_cast<int>(task.scan_index), page_options);
+
+      // Save the scan's result before it counts as done: a run killed after this point does not
+      // read the scan again.
+      Issue saved;
+      saved.issue.id = issues[i].id;
+      saved.pages = outcome.pages;
+      saved.provenance["seconds"] = outcome.seconds;
+      const std::string name = image.filename().string();
+      auto saved_ok = write_issue_json(page_result_path(issue_dir, name), saved);
+
       std::lock_guard lock(mutex);
       ++done;
       ++summary.pages;
+      ScanRecord& record = manifests[i].scans[name];
+      record.image = name;
+      record.key = keys[i][task.scan_index];
+      record.content_hash = content_hashes[i][task.scan_index];
+      record.seconds = outcome.seconds;
       if (outcome.error) {
         ++summary.failed_pages;
         summary.errors.push_back(*outcome.error);
+        record.status = "failed";
+        record.error = error_record(*outcome.error);
+      } else {
+        record.status = saved_ok ? "ok" : "failed";
+        record.error = nullptr;
+        for (const Page& p : outcome.pages)
+          for (const Region& r : p.regions)
+            if (!r.text.empty()) {
+              confidence_sum += r.confidence;
+              ++confidence_n;
+            }
       }
+      if (!saved_ok) summary.errors.push_back(saved_ok.error());
+      if (auto m = write_manifest(issue_dir / "manifest.json", manifests[i]); !m)
+        summary.errors.push_back(m.error());
       if (on_page) {
-        PageEvent event{issues[task.issue_index].id,
-                        image,
-                        done,
-                        total,
-                        outcome.seconds,
-                        outcome.error ? &summary.errors.back() : nullptr};
+        PageEvent event{
+            issues[i].id, image,           done,
+            total,        outcome.seconds, outcome.error ? &summary.errors.back() : nullptr};
         on_page(event);
       }
-      outcomes[task.issue_index][task.scan_index] = std::move(outcome);
-      if (--remaining[task.issue_index] == 0) write_issue(task.issue_index);
+      outcomes[i][task.scan_index] = std::move(outcome);
+      if (--remaining[i] == 0) write_issue(i);
     }
   };
 
-  std::vector<std::thread> threads;
-  for (int w = 1; w < workers; ++w) threads.emplace_back(work, std::ref(*engines[w]));
-  work(*engines[0]);
-  for (auto& t : threads) t.join();
+  if (!tasks.empty()) {
+    const int workers = std::min<int>(max_workers, total);
+    std::vector<std::unique_ptr<recognize::TesseractEngine>> engines;
+    recognize::EngineOptions engine_options = options.engine;
+    engine_options.log_file = options.out / "tesseract.log";
+    for (int w = 0; w < workers; ++w) {
+      auto engine = recognize::TesseractEngine::create(engine_options);
+      if (!engine) return tl::unexpected(engine.error());
+      engines.push_back(std::move(*engine));
+    }
+    std::vector<std::thread> threads;
+    for (int w = 1; w < workers; ++w) threads.emplace_back(work, std::ref(*engines[w]));
+    work(*engines[0]);
+    for (auto& t : threads) t.join();
+  }
+
+  summary.interrupted = stopping() && done < total;
   summary.seconds = std::chrono::duration<double>(Clock::now() - run_start).count();
+  summary.mean_confidence =
+      confidence_n > 0 ? confidence_sum / static_cast<double>(confidence_n) : 0.0;
+
+  nlohmann::json report = {
+      {"issues", summary.issues},
+      {"issues_written", summary.issues_written},
+      {"pages_read", summary.pages},
+      {"pages_reused", summary.reused_pages},
+      {"pages_failed", summary.failed_pages},
+      {"seconds", summary.seconds},
+      {"pages_per_minute", summary.seconds > 0 ? 60.0 * summary.pages / summary.seconds : 0.0},
+      {"mean_confidence", summary.mean_confidence},
+      {"interrupted", summary.interrupted},
+      {"jobs", max_workers},
+      {"errors", nlohmann::json::array()}};
+  for (const Error& e : summary.errors) report["errors"].push_back(error_record(e));
+  if (auto w = write_file_atomic(
+          options.out / "report.json",
+          report.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+      !w)
+    summary.errors.push_back(w.error());
   return summary;
 }
 
-Result<Issue> read_single_page(const fs::path& image, const recognize::EngineOptions& engine) {
+Result<Issue> read_single_page(const fs::path& image, const recognize::EngineOptions& engine,
+                               const PageOptions& page_options) {
   auto tess = recognize::TesseractEngine::create(engine);
   if (!tess) return tl::unexpected(tess.error());
-  PageOutcome outcome = read_page(**tess, image, 0);
+  ScanOutcome outcome = process_scan(**tess, image, 0, page_options);
   if (outcome.error) return tl::unexpected(*outcome.error);
   Issue issue;
   issue.issue.id = image.stem().string();
-  issue.issue.page_count = 1;
-  issue.pages.push_back(std::move(outcome.page));
-  issue.provenance = provenance(engine, 1);
-  issue.provenance["run"] = {
-      {"seconds", outcome.seconds}, {"pages", 1}, {"peak_rss_mib", peak_rss_mib()}};
+  issue.issue.page_count = static_cast<int>(outcome.pages.size());
+  for (Page& page : outcome.pages) issue.pages.push_back(std::move(page));
+  issue.provenance = provenance(engine, page_options, 1);
+  issue.provenance["run"] = {{"seconds", outcome.seconds},
+                             {"pages", static_cast<int>(issue.pages.size())},
+                             {"peak_rss_mib", peak_rss_mib()}};
   return issue;
 }
 

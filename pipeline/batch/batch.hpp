@@ -3,11 +3,13 @@
 /// (one TesseractEngine each, created before the first page), each issue written as soon as its
 /// last page is done.
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "batch/process_scan.hpp"
 #include "core/error.hpp"
 #include "core/issue.hpp"
 #include "recognize/engine.hpp"
@@ -19,6 +21,14 @@ struct RunOptions {
   std::filesystem::path out;
   int jobs = 1;
   recognize::EngineOptions engine;
+  PageOptions page;
+  /// Write an overlay per page under OUT/<issue id>/debug/.
+  bool debug_images = false;
+  /// Redo every page even when its saved result is up to date.
+  bool force = false;
+  /// Set (e.g. by a SIGINT handler) to stop taking new pages; pages under way finish and are
+  /// saved, issues not complete are left for the next run.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 /// What happened to one page, reported as it finishes.
@@ -33,21 +43,28 @@ struct PageEvent {
 
 struct RunSummary {
   int issues = 0;
-  int pages = 0;
+  int pages = 0;         ///< scans read in this run
+  int reused_pages = 0;  ///< scans whose saved result was up to date
   int failed_pages = 0;
+  int issues_written = 0;
   double seconds = 0;
+  double mean_confidence = 0;  ///< over the text regions read in this run
+  bool interrupted = false;
   std::vector<Error> errors;  ///< one per failed page or issue, in the order they happened
 };
 
 /// Checks options and the model before any page is opened (setup errors: bad arguments, model
-/// missing, output not writable), then processes every page. Per-page failures are recorded in
-/// the summary and in the issue's pages, never stop the batch.
+/// missing, output not writable, another run holding OUT), then processes every page that is not
+/// up to date. Per-page failures are recorded in the summary, the manifest and the issue's pages;
+/// they never stop the batch. Writes OUT/<issue>/{issue.json, manifest.json, pages/} and
+/// OUT/report.json, each atomically.
 [[nodiscard]] Result<RunSummary> run(const RunOptions& options,
                                      const std::function<void(const PageEvent&)>& on_page = {});
 
 /// Reads one image into a one-page Issue with the given id (the `page` sub-command).
 [[nodiscard]] Result<Issue> read_single_page(const std::filesystem::path& image,
-                                             const recognize::EngineOptions& engine);
+                                             const recognize::EngineOptions& engine,
+                                             const PageOptions& page_options);
 
 /// Peak resident memory of this process so far, in MiB.
 [[nodiscard]] double peak_rss_mib();

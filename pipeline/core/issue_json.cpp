@@ -406,7 +406,9 @@ Result<void> write_file_atomic(const std::filesystem::path& path, const std::str
 }
 
 Result<void> write_issue_json(const std::filesystem::path& path, const Issue& issue) {
-  return write_file_atomic(path, to_json(issue).dump(1) + "\n");
+  // A scan's file name need not be UTF-8; JSON must be: invalid bytes become U+FFFD.
+  return write_file_atomic(
+      path, to_json(issue).dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
 
 }  // namespace broadsheet

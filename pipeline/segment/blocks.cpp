@@ -1,0 +1,420 @@
+// Text lines and blocks.
+//
+// Lines: the ink is smeared along the line by line_gap_chars (less than any gutter, more than the
+// space between two characters), and the pieces of one row are then joined over wider gaps
+// (an ideographic space, the spaces in a byline) unless the gap is a gutter — a white strip that
+// runs down past several lines — or holds a vertical rule.
+//
+// Blocks: a line continues the block of the line above it when both have one type size, the gap
+// is within the leading, and they are aligned the way a block of text is set: on the left (body
+// text with its two-character paragraph indent, captions), or centred (headlines set on two
+// balanced lines). A right-aligned short line under a column — a jump line or a byline — and a
+// centred jump line under a headline therefore stay blocks of their own.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <numeric>
+#include <vector>
+
+#include <opencv2/imgproc.hpp>
+
+#include "segment/detail/work.hpp"
+
+namespace broadsheet::segment::detail {
+namespace {
+
+struct Dsu {
+  std::vector<int> parent;
+  explicit Dsu(std::size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0); }
+  int find(int a) {
+    while (parent[static_cast<std::size_t>(a)] != a) {
+      parent[static_cast<std::size_t>(a)] =
+          parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(a)])];
+      a = parent[static_cast<std::size_t>(a)];
+    }
+    return a;
+  }
+  void unite(int a, int b) { parent[static_cast<std::size_t>(find(a))] = find(b); }
+};
+
+int overlap(int a0, int a1, int b0, int b1) {
+  return std::min(a1, b1) - std::max(a0, b0);
+}
+
+// For every pixel of `filled`, the number of white pixels straight above it (up) and below it
+// (down), itself included; 0 on ink.
+void white_runs(const cv::Mat& filled, cv::Mat& up, cv::Mat& down) {
+  up.create(filled.size(), CV_16UC1);
+  down.create(filled.size(), CV_16UC1);
+  for (int y = 0; y < filled.rows; ++y) {
+    const uchar* f = filled.ptr<uchar>(y);
+    std::uint16_t* u = up.ptr<std::uint16_t>(y);
+    const std::uint16_t* prev = y > 0 ? up.ptr<std::uint16_t>(y - 1) : nullptr;
+    for (int x = 0; x < filled.cols; ++x) {
+      u[x] = f[x] ? 0 : static_cast<std::uint16_t>(std::min(65535, (prev ? prev[x] : 0) + 1));
+    }
+  }
+  for (int y = filled.rows - 1; y >= 0; --y) {
+    const uchar* f = filled.ptr<uchar>(y);
+    std::uint16_t* d = down.ptr<std::uint16_t>(y);
+    const std::uint16_t* next = y + 1 < filled.rows ? down.ptr<std::uint16_t>(y + 1) : nullptr;
+    for (int x = 0; x < filled.cols; ++x) {
+      d[x] = f[x] ? 0 : static_cast<std::uint16_t>(std::min(65535, (next ? next[x] : 0) + 1));
+    }
+  }
+}
+
+// Widest run of empty columns inside `box` (between its first and last inked column).
+double widest_gap(const cv::Mat& ink, const cv::Rect& box) {
+  const cv::Rect r = box & cv::Rect(0, 0, ink.cols, ink.rows);
+  if (r.width <= 0) return 0;
+  cv::Mat profile;
+  cv::reduce(ink(r), profile, 0, cv::REDUCE_MAX);
+  const uchar* p = profile.ptr<uchar>(0);
+  int widest = 0;
+  int run = 0;
+  bool started = false;
+  for (int x = 0; x < r.width; ++x) {
+    if (p[x]) {
+      if (started) widest = std::max(widest, run);
+      started = true;
+      run = 0;
+    } else {
+      ++run;
+    }
+  }
+  return widest;
+}
+
+bool rule_between_x(const std::vector<Rule>& rules, int x0, int x1, int y0, int y1) {
+  for (const Rule& r : rules) {
+    if (r.horizontal) continue;
+    const int rx = r.box.x + r.box.width / 2;
+    if (rx >= x0 && rx <= x1 && overlap(r.box.y, r.box.y + r.box.height, y0, y1) > 0) return true;
+  }
+  return false;
+}
+
+bool rule_between_y(const std::vector<Rule>& rules, int y0, int y1, int x0, int x1) {
+  for (const Rule& r : rules) {
+    if (!r.horizontal) continue;
+    const int ry = r.box.y + r.box.height / 2;
+    if (ry >= y0 && ry <= y1 && overlap(r.box.x, r.box.x + r.box.width, x0, x1) > 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<TextLine> find_lines(const cv::Mat& ink, double char_px, const Options& options,
+                                 const std::vector<Rule>& rules) {
+  std::vector<TextLine> lines;
+  if (char_px <= 0) return lines;
+  const int g = std::max(2, static_cast<int>(std::lround(options.line_gap_chars * char_px)));
+  cv::Mat smeared;
+  cv::morphologyEx(ink, smeared, cv::MORPH_CLOSE,
+                   cv::getStructuringElement(cv::MORPH_RECT, cv::Size(g, 1)));
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(smeared, labels, stats, centroids, 8, CV_32S);
+  std::vector<cv::Rect> pieces;
+  pieces.reserve(static_cast<std::size_t>(n));
+  const double min_side = 0.3 * char_px;
+  for (int i = 1; i < n; ++i) {
+    const cv::Rect r(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+                     stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+    if (std::max(r.width, r.height) < min_side) continue;  // dust
+    pieces.push_back(r);
+  }
+  if (pieces.empty()) return lines;
+
+  // Gutters: white strips between text of body size that go on above and below the gap. Large
+  // type (a headline spanning the columns) does not interrupt a gutter.
+  cv::Mat filled = cv::Mat::zeros(ink.size(), CV_8UC1);
+  for (const cv::Rect& r : pieces) {
+    if (r.height <= 1.15 * char_px) filled(r).setTo(255);
+  }
+  cv::Mat up, down;
+  white_runs(filled, up, down);
+  // A gutter goes on past the neighbouring lines both ways and runs several lines in all; a
+  // space in one line that happens to sit under a short paragraph end does not. And a gutter has
+  // columns on both sides: lines just above or below end where the gap starts and begin where it
+  // ends. An isolated line (a jump line, a caption, a byline) has no gutter in it.
+  const double reach = 1.2 * char_px;
+  const double strip = 4.0 * char_px;
+  std::vector<std::size_t> by_top(pieces.size());
+  std::iota(by_top.begin(), by_top.end(), 0);
+  std::sort(by_top.begin(), by_top.end(),
+            [&](std::size_t a, std::size_t b) { return pieces[a].y < pieces[b].y; });
+  auto flanked = [&](int x0, int x1, int y0, int y1) {
+    const double band = 3.0 * char_px;
+    int left = 0;
+    int right = 0;
+    for (std::size_t k : by_top) {
+      const cv::Rect& r = pieces[k];
+      if (r.y > y1 + band) break;
+      if (r.y + r.height < y0 - band || r.height > 1.15 * char_px) continue;
+      if (r.y < y1 && r.y + r.height > y0) continue;  // the gap's own row
+      const int rx1 = r.x + r.width;
+      if (rx1 >= x0 - 1.0 * char_px && rx1 <= x0 + 0.5 * char_px) ++left;
+      if (r.x >= x1 - 0.5 * char_px && r.x <= x1 + 3.0 * char_px) ++right;
+      if (left >= 1 && right >= 1) return true;
+    }
+    return false;
+  };
+  auto is_gutter = [&](int x0, int x1, int y0, int y1) {
+    const int ya = y0 - 1;
+    const int yb = y1;
+    for (int x = std::max(0, x0); x < std::min(ink.cols, x1); ++x) {
+      const double a = ya >= 0 ? up.at<std::uint16_t>(ya, x) : strip;
+      const double b = yb < ink.rows ? down.at<std::uint16_t>(yb, x) : strip;
+      if (a >= reach && b >= reach && a + b + (y1 - y0) >= strip) return flanked(x0, x1, y0, y1);
+    }
+    return false;
+  };
+
+  // Join pieces of one row, left to right.
+  std::vector<std::size_t> order(pieces.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return pieces[a].x < pieces[b].x; });
+  Dsu dsu(pieces.size());
+  std::vector<double> max_gap(pieces.size(), 0.0);
+  for (std::size_t oi = 0; oi < order.size(); ++oi) {
+    const cv::Rect& p = pieces[order[oi]];
+    const double p_size = std::max(p.height, 1);
+    // Best right neighbour: the nearest piece of the same row.
+    int best = -1;
+    int best_gap = 0;
+    for (std::size_t oj = oi + 1; oj < order.size(); ++oj) {
+      const cv::Rect& q = pieces[order[oj]];
+      const int gap = q.x - (p.x + p.width);
+      const double small = std::min(p_size, static_cast<double>(q.height));
+      const double big = std::max(p_size, static_cast<double>(q.height));
+      if (q.x - (p.x + p.width) > options.word_gap_chars * std::max(big, char_px)) break;
+      if (gap < 0) continue;
+      if (overlap(p.y, p.y + p.height, q.y, q.y + q.height) < 0.6 * small) continue;
+      if (big > 1.8 * small && small > 0.5 * char_px) continue;
+      if (gap > options.word_gap_chars * std::max(small, 0.7 * char_px)) continue;
+      if (best < 0 || gap < best_gap) {
+        best = static_cast<int>(order[oj]);
+        best_gap = gap;
+      }
+    }
+    if (best < 0) continue;
+    const cv::Rect& q = pieces[static_cast<std::size_t>(best)];
+    const int y0 = std::min(p.y, q.y);
+    const int y1 = std::max(p.y + p.height, q.y + q.height);
+    if (best_gap >= g && is_gutter(p.x + p.width, q.x, y0, y1)) continue;
+    if (rule_between_x(rules, p.x + p.width - 1, q.x + 1, y0, y1)) continue;
+    dsu.unite(static_cast<int>(order[oi]), best);
+    max_gap[order[oi]] = std::max(max_gap[order[oi]], static_cast<double>(best_gap));
+  }
+  std::vector<int> line_of(pieces.size(), -1);
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    const int root = dsu.find(static_cast<int>(i));
+    int& li = line_of[static_cast<std::size_t>(root)];
+    if (li < 0) {
+      li = static_cast<int>(lines.size());
+      lines.push_back(TextLine{pieces[i], 0, 0, 0, -1});
+    } else {
+      lines[static_cast<std::size_t>(li)].box |= pieces[i];
+    }
+    TextLine& line = lines[static_cast<std::size_t>(li)];
+    ++line.pieces;
+    line.max_gap = std::max(line.max_gap, max_gap[i]);
+  }
+  for (TextLine& line : lines) {
+    line.size = line.box.height;
+    line.max_gap = widest_gap(ink, line.box);
+  }
+  return lines;
+}
+
+namespace {
+
+std::vector<Block> link_blocks(std::vector<TextLine>& lines, double char_px, const Options& options,
+                               const std::vector<Rule>& rules) {
+  std::vector<Block> blocks;
+  const std::size_t n = lines.size();
+  if (n == 0) return blocks;
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return lines[a].box.y < lines[b].box.y; });
+
+  struct Link {
+    double score;
+    int above;
+    int below;
+  };
+  std::vector<Link> links;
+  for (std::size_t oi = 0; oi < n; ++oi) {
+    const TextLine& a = lines[order[oi]];
+    const int a_bottom = a.box.y + a.box.height;
+    for (std::size_t oj = oi + 1; oj < n; ++oj) {
+      const TextLine& b = lines[order[oj]];
+      const double small = std::min(a.size, b.size);
+      const double big = std::max(a.size, b.size);
+      const double unit = std::max(small, 0.8 * char_px);
+      const int gap = b.box.y - a_bottom;
+      if (gap > options.leading_chars * std::max(big, char_px)) break;
+      if (gap < -0.3 * small) continue;
+      if (big > options.size_ratio * small) continue;
+      const int ov = overlap(a.box.x, a.box.x + a.box.width, b.box.x, b.box.x + b.box.width);
+      const int narrow = std::max(1, std::min(a.box.width, b.box.width));
+      if (gap > options.leading_chars * unit) continue;
+      const double dl = std::abs(a.box.x - b.box.x);
+      const double dc = std::abs((a.box.x + a.box.width / 2.0) - (b.box.x + b.box.width / 2.0));
+      // Left-aligned lines need not overlap: a paragraph's last line may be one character, the
+      // next paragraph starts two characters in.
+      const bool left = dl <= 3.3 * unit;
+      const bool centred = dc <= 1.0 * unit && ov >= 0.5 * narrow;
+      if (!left && !centred) continue;
+      if (rule_between_y(rules, a_bottom - 1, b.box.y + 1, std::max(a.box.x, b.box.x),
+                         std::min(a.box.x + a.box.width, b.box.x + b.box.width)))
+        continue;
+      const double score =
+          gap / unit + (left ? dl : dc) / unit + (1.0 - std::max(0, ov) / double(narrow));
+      links.push_back(Link{score, static_cast<int>(order[oi]), static_cast<int>(order[oj])});
+    }
+  }
+  std::sort(links.begin(), links.end(),
+            [](const Link& x, const Link& y) { return x.score < y.score; });
+  std::vector<char> has_below(n, 0), has_above(n, 0);
+  Dsu dsu(n);
+  for (const Link& l : links) {
+    if (has_below[static_cast<std::size_t>(l.above)] ||
+        has_above[static_cast<std::size_t>(l.below)])
+      continue;
+    has_below[static_cast<std::size_t>(l.above)] = 1;
+    has_above[static_cast<std::size_t>(l.below)] = 1;
+    dsu.unite(l.below, l.above);
+  }
+  std::vector<int> block_of(n, -1);
+  for (std::size_t oi = 0; oi < n; ++oi) {
+    const std::size_t i = order[oi];
+    const int root = dsu.find(static_cast<int>(i));
+    int& bi = block_of[static_cast<std::size_t>(root)];
+    if (bi < 0) {
+      bi = static_cast<int>(blocks.size());
+      Block b;
+      b.box = lines[i].box;
+      blocks.push_back(b);
+    }
+    Block& b = blocks[static_cast<std::size_t>(bi)];
+    b.box |= lines[i].box;
+    b.lines.push_back(static_cast<int>(i));
+    lines[i].block = bi;
+  }
+  for (Block& b : blocks) {
+    std::vector<double> sizes;
+    for (int li : b.lines) sizes.push_back(lines[static_cast<std::size_t>(li)].size);
+    std::nth_element(sizes.begin(), sizes.begin() + static_cast<std::ptrdiff_t>(sizes.size() / 2),
+                     sizes.end());
+    b.size = sizes[sizes.size() / 2];
+  }
+  return blocks;
+}
+
+// Pieces of a body line that the gutter test kept apart (a space or a punctuation gap that lines
+// up with gaps in the lines around it: CJK text is set on a grid) are joined back into their line
+// once the column is known: lines in one row inside a column's extent — from just over the column
+// to just under it, where jump lines and bylines sit — belong together. A neighbouring column's
+// text is outside the extent.
+bool rejoin_pieces(std::vector<TextLine>& lines, const std::vector<Block>& blocks, double char_px,
+                   const Options& options) {
+  bool changed = false;
+  std::vector<char> gone(lines.size(), 0);
+  for (const Block& b : blocks) {
+    if (b.lines.size() < 3) continue;
+    // The column's extent: justified body lines fill the column.
+    const double tol = 0.3 * char_px;
+    const double x0 = b.box.x - tol;
+    const double x1 = b.box.x + b.box.width + tol;
+    const double y0 = b.box.y - 2.0 * char_px;
+    const double y1 = b.box.y + b.box.height + 2.0 * char_px;
+    std::vector<std::size_t> inside;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      const cv::Rect& r = lines[i].box;
+      if (gone[i] || r.x < x0 || r.x + r.width > x1 || r.y < y0 || r.y + r.height > y1) continue;
+      inside.push_back(i);
+    }
+    std::sort(inside.begin(), inside.end(),
+              [&](std::size_t a, std::size_t c) { return lines[a].box.x < lines[c].box.x; });
+    for (std::size_t a = 0; a < inside.size(); ++a) {
+      if (gone[inside[a]]) continue;
+      TextLine& l = lines[inside[a]];
+      for (std::size_t c = a + 1; c < inside.size(); ++c) {
+        TextLine& f = lines[inside[c]];
+        if (gone[inside[c]]) continue;
+        const double small = std::min(l.size, f.size);
+        const double big = std::max(l.size, f.size);
+        if (big > options.size_ratio * std::max(small, 0.5 * char_px)) continue;
+        if (overlap(l.box.y, l.box.y + l.box.height, f.box.y, f.box.y + f.box.height) <
+            0.6 * std::min(l.box.height, f.box.height))
+          continue;
+        const int gap = f.box.x - (l.box.x + l.box.width);
+        if (gap > 2.0 * std::max(small, char_px)) continue;
+        l.box |= f.box;
+        l.pieces += f.pieces;
+        l.max_gap = std::max({l.max_gap, f.max_gap, static_cast<double>(std::max(0, gap))});
+        l.size = std::max(l.size, f.size);
+        gone[inside[c]] = 1;
+        changed = true;
+      }
+    }
+  }
+  if (changed) {
+    std::vector<TextLine> kept;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      if (!gone[i]) kept.push_back(lines[i]);
+    }
+    lines = std::move(kept);
+  }
+  return changed;
+}
+
+// A "continued from" line (（上接第一版）) set flush left at the top of a column joins the column
+// as its first line. It is told from a body line by being short, about jump_chars of its own
+// characters wide, in smaller type, and not indented like a paragraph start.
+void split_jump_heads(std::vector<Block>& blocks, std::vector<TextLine>& lines, double char_px,
+                      const Options& options) {
+  const std::size_t count = blocks.size();
+  for (std::size_t bi = 0; bi < count; ++bi) {
+    Block& b = blocks[bi];
+    if (b.lines.size() < 3) continue;
+    const TextLine& top = lines[static_cast<std::size_t>(b.lines.front())];
+    const double aspect = top.box.width / std::max(1.0, top.size);
+    const bool short_line = top.box.width < 0.75 * b.box.width;
+    const bool jump_wide = std::abs(aspect - (options.jump_chars - 1.0)) <= 1.2;
+    const bool smaller = top.size <= 0.96 * b.size;
+    const bool flush = top.box.x - b.box.x <= 1.2 * char_px;
+    if (!(short_line && jump_wide && smaller && flush)) continue;
+    Block head;
+    head.lines.push_back(b.lines.front());
+    head.box = top.box;
+    head.size = top.size;
+    b.lines.erase(b.lines.begin());
+    b.box = lines[static_cast<std::size_t>(b.lines.front())].box;
+    for (int li : b.lines) b.box |= lines[static_cast<std::size_t>(li)].box;
+    lines[static_cast<std::size_t>(head.lines.front())].block = static_cast<int>(blocks.size());
+    blocks.push_back(head);  // invalidates b
+  }
+}
+
+}  // namespace
+
+std::vector<Block> group_blocks(std::vector<TextLine>& lines, double char_px,
+                                const Options& options, const std::vector<Rule>& rules) {
+  std::vector<Block> blocks = link_blocks(lines, char_px, options, rules);
+  if (rejoin_pieces(lines, blocks, char_px, options)) {
+    for (TextLine& l : lines) l.block = -1;
+    blocks = link_blocks(lines, char_px, options, rules);
+  }
+  split_jump_heads(blocks, lines, char_px, options);
+  return blocks;
+}
+
+}  // namespace broadsheet::segment::detail

@@ -1,0 +1,109 @@
+#pragma once
+// Internal to segment/: the analysis frame and the steps segment_page runs in it. Never included
+// from another stage.
+//
+// Everything is measured on a "frame": the clean binary reduced to about Options::work_dpi and,
+// for a page of vertical text, turned a quarter counter-clockwise so that its columns become
+// horizontal lines read top to bottom (the right-most column on top). The steps below therefore
+// only know horizontal lines; Frame::to_clean maps a frame rectangle back to the clean page.
+
+#include <cstddef>
+#include <optional>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "core/issue.hpp"
+#include "segment/segment.hpp"
+
+namespace broadsheet::segment::detail {
+
+struct Frame {
+  double scale = 1;     ///< frame px per clean px
+  bool turned = false;  ///< vertical page, analysed turned 90° counter-clockwise
+  cv::Size clean_size;  ///< of the clean page
+  cv::Size work_size;   ///< of the reduced, unturned image
+  cv::Mat ink;          ///< CV_8UC1 255 = ink, in the frame
+  cv::Mat gray;         ///< CV_8UC1 flattened gray, in the frame (paper ≈ 255)
+  double char_px = 0;   ///< body character size in frame px
+
+  /// A frame rectangle as a clean-page box (outward rounding, clipped).
+  [[nodiscard]] Box to_clean(const cv::Rect& r) const;
+  /// A clean-page box as a frame rectangle (for tests and debugging).
+  [[nodiscard]] cv::Rect from_clean(const Box& b) const;
+};
+
+/// Reduces binary and gray by `scale` (area, ink kept where at least a sixth of a cell is ink).
+void reduce(const cv::Mat& binary, const cv::Mat& gray, double scale, cv::Mat& ink_out,
+            cv::Mat& gray_out);
+
+/// Body character size in px of `ink` (see estimate_body_char_px).
+[[nodiscard]] double char_size_px(const cv::Mat& ink, double dpi, const Options& options);
+
+/// True when the text of `ink` runs in vertical columns: more of its ink lies in long lines when
+/// smeared vertically than when smeared horizontally.
+[[nodiscard]] bool looks_vertical(const cv::Mat& ink, double char_px);
+
+struct Rule {
+  cv::Rect box;
+  bool horizontal = true;
+};
+
+/// Straight rules: ink runs at least min_rule_length_chars long and at most
+/// max_rule_thickness_chars thick, outside `photos`. Their pixels are cleared from `ink`.
+[[nodiscard]] std::vector<Rule> find_rules(cv::Mat& ink, double char_px, const Options& options,
+                                           const std::vector<cv::Rect>& photos);
+
+/// Rectangles closed by rules on all four sides (boxed modules, adverts), innermost first.
+[[nodiscard]] std::vector<cv::Rect> find_frames(const std::vector<Rule>& rules, double char_px);
+
+/// Photos: large areas of half-tone or continuous tone, from `gray` and `ink`.
+[[nodiscard]] std::vector<cv::Rect> find_photos(const cv::Mat& ink, const cv::Mat& gray,
+                                                double char_px, const Options& options);
+
+/// One line of text in the frame (lines run left to right).
+struct TextLine {
+  cv::Rect box;
+  double size = 0;     ///< character size: the height of the line's ink
+  int pieces = 1;      ///< ink pieces joined into it
+  double max_gap = 0;  ///< widest run of empty columns inside it, px (a space)
+  int block = -1;
+};
+
+/// Lines of text in `ink` (rules and photos already removed). Pieces of one line are joined over
+/// gaps up to word_gap_chars unless a gutter or a vertical rule lies between them.
+[[nodiscard]] std::vector<TextLine> find_lines(const cv::Mat& ink, double char_px,
+                                               const Options& options,
+                                               const std::vector<Rule>& rules);
+
+struct Block {
+  cv::Rect box;
+  std::vector<int> lines;  ///< indices into the line list, top to bottom
+  double size = 0;         ///< median character size of its lines
+  RegionKind kind = RegionKind::Other;
+  bool flipped =
+      false;       ///< runs across the page's direction (a horizontal head on a vertical page)
+  int frame = -1;  ///< innermost frame holding it
+};
+
+/// Groups lines into blocks: lines of one size, one above the other within the leading, aligned
+/// on the left (body, captions) or centred (headlines), with no rule between them.
+[[nodiscard]] std::vector<Block> group_blocks(std::vector<TextLine>& lines, double char_px,
+                                              const Options& options,
+                                              const std::vector<Rule>& rules);
+
+struct Page {
+  Frame frame;
+  std::vector<Rule> rules;
+  std::vector<cv::Rect> frames;
+  std::vector<cv::Rect> photos;
+  std::vector<TextLine> lines;
+  std::vector<Block> blocks;  ///< text blocks, photos, adverts; kinds set by classify
+  int columns = 0;
+  std::vector<std::string> notes;
+};
+
+/// Gives every block its kind; adds photo and advert blocks, merges masthead and header blocks.
+void classify(Page& page, int page_number, const Options& options);
+
+}  // namespace broadsheet::segment::detail

@@ -1,0 +1,135 @@
+// The analysis frame: reduction, body character size, text direction.
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include <opencv2/imgproc.hpp>
+
+#include "segment/detail/work.hpp"
+
+namespace broadsheet::segment::detail {
+namespace {
+
+constexpr double kMmPerInch = 25.4;
+
+// Share of the ink of `ink` that lies in long, one-character-high pieces after a horizontal smear.
+double line_share(const cv::Mat& ink, double char_px) {
+  const int k = std::max(2, static_cast<int>(std::lround(0.6 * char_px)));
+  cv::Mat smeared;
+  cv::morphologyEx(ink, smeared, cv::MORPH_CLOSE,
+                   cv::getStructuringElement(cv::MORPH_RECT, cv::Size(k, 1)));
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(smeared, labels, stats, centroids, 8, CV_32S);
+  double in_lines = 0;
+  double total = 0;
+  for (int i = 1; i < n; ++i) {
+    const int w = stats.at<int>(i, cv::CC_STAT_WIDTH);
+    const int h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+    const double area = stats.at<int>(i, cv::CC_STAT_AREA);
+    if (std::max(w, h) < 0.4 * char_px) continue;  // dust
+    total += area;
+    if (w >= 4 * char_px && h <= 1.6 * char_px && h >= 0.5 * char_px) in_lines += area;
+  }
+  return total > 0 ? in_lines / total : 0;
+}
+
+}  // namespace
+
+Box Frame::to_clean(const cv::Rect& r) const {
+  cv::Rect u = r;  // in the unturned work image
+  if (turned) {
+    // turned (x', y') = (y, W-1-x)  ⇔  x = W-1-y', y = x'
+    u = cv::Rect(work_size.width - (r.y + r.height), r.x, r.height, r.width);
+  }
+  const double x0 = std::floor(u.x / scale);
+  const double y0 = std::floor(u.y / scale);
+  const double x1 = std::ceil((u.x + u.width) / scale);
+  const double y1 = std::ceil((u.y + u.height) / scale);
+  const int cx0 = std::clamp(static_cast<int>(x0), 0, clean_size.width);
+  const int cy0 = std::clamp(static_cast<int>(y0), 0, clean_size.height);
+  const int cx1 = std::clamp(static_cast<int>(x1), 0, clean_size.width);
+  const int cy1 = std::clamp(static_cast<int>(y1), 0, clean_size.height);
+  return Box{cx0, cy0, cx1 - cx0, cy1 - cy0};
+}
+
+cv::Rect Frame::from_clean(const Box& b) const {
+  const int x0 = static_cast<int>(std::floor(b.x * scale));
+  const int y0 = static_cast<int>(std::floor(b.y * scale));
+  const int x1 = static_cast<int>(std::ceil((b.x + b.w) * scale));
+  const int y1 = static_cast<int>(std::ceil((b.y + b.h) * scale));
+  cv::Rect u(x0, y0, x1 - x0, y1 - y0);
+  if (!turned) return u;
+  return {u.y, work_size.width - (u.x + u.width), u.height, u.width};
+}
+
+void reduce(const cv::Mat& binary, const cv::Mat& gray, double scale, cv::Mat& ink_out,
+            cv::Mat& gray_out) {
+  if (scale >= 0.999) {
+    ink_out = binary > 0;
+    gray_out = gray.clone();
+    return;
+  }
+  const cv::Size size(std::max(1, static_cast<int>(std::lround(binary.cols * scale))),
+                      std::max(1, static_cast<int>(std::lround(binary.rows * scale))));
+  cv::Mat small;
+  cv::resize(binary, small, size, 0, 0, cv::INTER_AREA);
+  // A thin stroke covers a third to a half of a reduced pixel: keep it.
+  ink_out = small > 42;
+  cv::resize(gray, gray_out, size, 0, 0, cv::INTER_AREA);
+}
+
+double char_size_px(const cv::Mat& ink, double dpi, const Options& options) {
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
+  const double lo = options.min_char_mm / kMmPerInch * dpi;
+  const double hi = options.max_char_mm / kMmPerInch * dpi;
+  const int bins = static_cast<int>(std::ceil(hi)) + 2;
+  std::vector<double> hist(static_cast<std::size_t>(bins), 0.0);
+  int counted = 0;
+  for (int i = 1; i < n; ++i) {
+    const int w = stats.at<int>(i, cv::CC_STAT_WIDTH);
+    const int h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+    const int side = std::max(w, h);
+    if (side < lo || side > hi || std::min(w, h) < 0.3 * side) continue;
+    // Most CJK characters have one component that spans the character one way or the other;
+    // radicals and dots are smaller, so the most common large side is the character size.
+    hist[static_cast<std::size_t>(side)] += side;
+    ++counted;
+  }
+  if (counted < 30) return 0;
+  // Smooth over ±2 px (a fifth of a small face) and take the peak.
+  double best = 0;
+  int best_side = 0;
+  for (int s = 0; s < bins; ++s) {
+    double v = 0;
+    for (int d = -2; d <= 2; ++d) {
+      const int j = s + d;
+      if (j >= 0 && j < bins) v += hist[static_cast<std::size_t>(j)] * (3 - std::abs(d));
+    }
+    if (v > best) {
+      best = v;
+      best_side = s;
+    }
+  }
+  // Refine: weighted mean over the peak ±2.
+  double num = 0, den = 0;
+  for (int d = -2; d <= 2; ++d) {
+    const int j = best_side + d;
+    if (j >= 0 && j < bins) {
+      num += j * hist[static_cast<std::size_t>(j)];
+      den += hist[static_cast<std::size_t>(j)];
+    }
+  }
+  return den > 0 ? num / den : best_side;
+}
+
+bool looks_vertical(const cv::Mat& ink, double char_px) {
+  cv::Mat transposed;
+  cv::transpose(ink, transposed);
+  const double h = line_share(ink, char_px);
+  const double v = line_share(transposed, char_px);
+  return v > 1.25 * h && v > 0.15;
+}
+
+}  // namespace broadsheet::segment::detail

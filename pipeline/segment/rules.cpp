@@ -1,0 +1,152 @@
+// Rules and frames. A rule is a straight ink run many characters long and thinner than a stroke of
+// a large character; an opening with a line of that length keeps nothing else, since no glyph
+// stroke is longer than its character (3.6 body characters for the largest headline face; the
+// masthead's strokes are thicker than a rule). Rules are cleared from the ink so that a rule under
+// a headline or around a box never joins text lines.
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include <opencv2/imgproc.hpp>
+
+#include "segment/detail/work.hpp"
+
+namespace broadsheet::segment::detail {
+namespace {
+
+double ink_share(const cv::Mat& ink, cv::Rect r) {
+  r &= cv::Rect(0, 0, ink.cols, ink.rows);
+  return r.area() > 0 ? cv::countNonZero(ink(r)) / static_cast<double>(r.area()) : 0.0;
+}
+
+bool crowded(const cv::Mat& ink, const cv::Rect& r, bool horizontal, double char_px) {
+  const int near = std::max(1, static_cast<int>(std::lround(0.1 * char_px)));
+  const int far = std::max(near + 2, static_cast<int>(std::lround(0.6 * char_px)));
+  cv::Rect before, after;
+  if (horizontal) {
+    before = cv::Rect(r.x, r.y - far, r.width, far - near);
+    after = cv::Rect(r.x, r.y + r.height + near, r.width, far - near);
+  } else {
+    before = cv::Rect(r.x - far, r.y, far - near, r.height);
+    after = cv::Rect(r.x + r.width + near, r.y, far - near, r.height);
+  }
+  return ink_share(ink, before) > 0.15 && ink_share(ink, after) > 0.15;
+}
+
+void find_one_way(const cv::Mat& ink, bool horizontal, double char_px, const Options& options,
+                  std::vector<Rule>& rules, cv::Mat& rule_mask) {
+  const int length =
+      std::max(8, static_cast<int>(std::lround(options.min_rule_length_chars * 0.5 * char_px)));
+  const cv::Size k = horizontal ? cv::Size(length, 1) : cv::Size(1, length);
+  // A thin rule printed or scanned poorly breaks into dashes; close gaps shorter than the leading
+  // of body text first (a wider closing would join the strokes of successive text lines).
+  const int mend = std::max(1, static_cast<int>(std::lround(0.3 * char_px)));
+  cv::Mat mended;
+  cv::morphologyEx(ink, mended, cv::MORPH_CLOSE,
+                   cv::getStructuringElement(cv::MORPH_RECT,
+                                             horizontal ? cv::Size(mend, 1) : cv::Size(1, mend)));
+  cv::Mat runs;
+  cv::morphologyEx(mended, runs, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, k));
+  // Bridge small breaks along the rule (a worn or badly binarised line), never across.
+  const int bridge = std::max(2, static_cast<int>(std::lround(0.5 * char_px)));
+  cv::Mat bridged;
+  cv::morphologyEx(runs, bridged, cv::MORPH_CLOSE,
+                   cv::getStructuringElement(
+                       cv::MORPH_RECT, horizontal ? cv::Size(bridge, 1) : cv::Size(1, bridge)));
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(bridged, labels, stats, centroids, 8, CV_32S);
+  const double min_length = options.min_rule_length_chars * char_px;
+  const double max_thickness = std::max(2.0, options.max_rule_thickness_chars * char_px);
+  for (int i = 1; i < n; ++i) {
+    const cv::Rect r(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+                     stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+    const double len = horizontal ? r.width : r.height;
+    const double across = horizontal ? r.height : r.width;
+    if (len < min_length) continue;
+    const double thickness = stats.at<int>(i, cv::CC_STAT_AREA) / len;
+    // A long run that is thick on average is a bar or a dark photo edge, not a rule; a slanted
+    // rule is thin but spans a few rows.
+    if (thickness > max_thickness || across > 4 * max_thickness) continue;
+    // Glyph strokes of a large face can line up into a long thin run (the middle strokes of
+    // 「季重」); unlike a rule they have ink close by on both sides.
+    if (crowded(ink, r, horizontal, char_px)) continue;
+    rules.push_back(Rule{r, horizontal});
+    cv::Mat component = labels(r) == i;
+    cv::Mat target = rule_mask(r);
+    target.setTo(255, component & runs(r));
+  }
+}
+
+}  // namespace
+
+std::vector<Rule> find_rules(cv::Mat& ink, double char_px, const Options& options,
+                             const std::vector<cv::Rect>& photos) {
+  std::vector<Rule> rules;
+  if (char_px <= 0) return rules;
+  cv::Mat search = ink.clone();
+  for (const cv::Rect& p : photos) search(p & cv::Rect(0, 0, ink.cols, ink.rows)).setTo(0);
+  cv::Mat rule_mask = cv::Mat::zeros(ink.size(), CV_8UC1);
+  find_one_way(search, true, char_px, options, rules, rule_mask);
+  find_one_way(search, false, char_px, options, rules, rule_mask);
+  if (!rules.empty()) {
+    cv::dilate(rule_mask, rule_mask, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
+    ink.setTo(0, rule_mask);
+  }
+  return rules;
+}
+
+std::vector<cv::Rect> find_frames(const std::vector<Rule>& rules, double char_px) {
+  std::vector<cv::Rect> frames;
+  const double tol = 1.0 * char_px;
+  std::vector<const Rule*> hs, vs;
+  for (const Rule& r : rules) (r.horizontal ? hs : vs).push_back(&r);
+  std::sort(hs.begin(), hs.end(), [](const Rule* a, const Rule* b) { return a->box.y < b->box.y; });
+  auto covers = [&](const Rule& v, int y0, int y1) {
+    return v.box.y <= y0 + tol && v.box.y + v.box.height >= y1 - tol;
+  };
+  for (std::size_t i = 0; i < hs.size(); ++i) {
+    for (std::size_t j = 0; j < hs.size(); ++j) {
+      const cv::Rect& top = hs[i]->box;
+      const cv::Rect& bottom = hs[j]->box;
+      if (bottom.y <= top.y + 2 * char_px) continue;
+      // Common horizontal extent of the two rules.
+      const int x0 = std::max(top.x, bottom.x);
+      const int x1 = std::min(top.x + top.width, bottom.x + bottom.width);
+      if (x1 - x0 < 2 * char_px) continue;
+      const int y0 = top.y;
+      const int y1 = bottom.y + bottom.height;
+      // A vertical rule near each end of the common extent, spanning top to bottom.
+      const Rule* left = nullptr;
+      const Rule* right = nullptr;
+      for (const Rule* v : vs) {
+        if (!covers(*v, y0, y1)) continue;
+        const int vx = v->box.x + v->box.width / 2;
+        if (std::abs(vx - x0) <= tol && (!left || std::abs(vx - x0) < std::abs(left->box.x - x0)))
+          left = v;
+        if (std::abs(vx - x1) <= tol && (!right || std::abs(vx - x1) < std::abs(right->box.x - x1)))
+          right = v;
+      }
+      if (!left || !right || left == right) continue;
+      const int fx0 = std::min(left->box.x, x0);
+      const int fx1 = std::max(right->box.x + right->box.width, x1);
+      frames.emplace_back(fx0, y0, fx1 - fx0, y1 - y0);
+      break;  // the nearest bottom rule closing this top one is found in order below
+    }
+  }
+  // Keep each frame once; innermost (smallest) first.
+  std::sort(frames.begin(), frames.end(),
+            [](const cv::Rect& a, const cv::Rect& b) { return a.area() < b.area(); });
+  std::vector<cv::Rect> unique;
+  for (const cv::Rect& f : frames) {
+    bool dup = false;
+    for (const cv::Rect& u : unique) {
+      const double inter = (f & u).area();
+      if (inter >= 0.9 * f.area() && inter >= 0.9 * u.area()) dup = true;
+    }
+    if (!dup) unique.push_back(f);
+  }
+  return unique;
+}
+
+}  // namespace broadsheet::segment::detail

@@ -1,0 +1,274 @@
+// The batch as a user runs it overnight: bad files named but never stopping it, resume after a
+// kill, one run per output folder, Ctrl-C.
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <opencv2/imgcodecs.hpp>
+
+#include "core/issue_json.hpp"
+#include "test_paths.hpp"
+
+extern char** environ;
+
+namespace broadsheet {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Child {
+  pid_t pid = -1;
+  fs::path log;
+};
+
+// Starts broadsheet with stdout and stderr into a log file.
+Child start(const std::vector<std::string>& args, const fs::path& log) {
+  std::vector<std::string> argv_s = {test::kBroadsheetExe};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  Child c;
+  c.log = log;
+  if (posix_spawn(&c.pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) c.pid = -1;
+  posix_spawn_file_actions_destroy(&actions);
+  return c;
+}
+
+int wait_exit(const Child& c) {
+  int status = 0;
+  if (waitpid(c.pid, &status, 0) != c.pid) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+bool has_model() {
+  const char* env = std::getenv("TESSDATA_PREFIX");
+  const fs::path dir =
+      env != nullptr ? fs::path(env) : fs::path("/usr/share/tesseract-ocr/5/tessdata");
+  return fs::exists(dir / "chi_tra.traineddata");
+}
+
+std::uint32_t crc32(const std::string& bytes) {
+  std::uint32_t c = 0xFFFFFFFFu;
+  for (unsigned char b : bytes) {
+    c ^= b;
+    for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+  }
+  return ~c;
+}
+
+std::string be32(std::uint32_t v) {
+  return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
+          static_cast<char>(v)};
+}
+
+std::string png_chunk(const std::string& type, const std::string& data) {
+  return be32(static_cast<std::uint32_t>(data.size())) + type + data + be32(crc32(type + data));
+}
+
+// A valid-looking PNG of a few hundred bytes whose header claims 50000x50000 pixels.
+void write_decompression_bomb(const fs::path& path) {
+  const std::string ihdr = be32(50000) + be32(50000) + std::string("\x08\x00\x00\x00\x00", 5);
+  const std::string idat("\x78\x9c\x63\x00\x00\x00\x01\x00\x01", 9);
+  std::ofstream(path, std::ios::binary)
+      << std::string("\x89PNG\r\n\x1a\n", 8) << png_chunk("IHDR", ihdr) << png_chunk("IDAT", idat)
+      << png_chunk("IEND", "");
+}
+
+class BatchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!has_model()) GTEST_SKIP() << "chi_tra.traineddata not found";
+    dir_ = fs::temp_directory_path() /
+           ("broadsheet_batch_" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    fixture_ = fs::path(test::kFixtureDir) / "pages" / "lead-column.png";
+  }
+  void TearDown() override {
+    std::error_code ec;
+    if (!std::getenv("BROADSHEET_KEEP_TEST_OUTPUT")) fs::remove_all(dir_, ec);
+  }
+
+  // An issue folder of n copies of the fixture page.
+  fs::path make_issue(const std::string& id, int n) {
+    const fs::path folder = dir_ / "scans" / id;
+    fs::create_directories(folder);
+    for (int i = 1; i <= n; ++i) {
+      char name[32];
+      std::snprintf(name, sizeof name, "page-%02d.png", i);
+      fs::copy_file(fixture_, folder / name, fs::copy_options::overwrite_existing);
+    }
+    return folder;
+  }
+
+  // Every JSON file the run wrote parses, and no temporary file is left.
+  void expect_outputs_whole(const fs::path& out) {
+    int json_files = 0;
+    for (const auto& e : fs::recursive_directory_iterator(out)) {
+      const std::string name = e.path().filename().string();
+      EXPECT_EQ(name.find(".tmp."), std::string::npos) << "left over: " << e.path();
+      if (e.path().extension() == ".json") {
+        ++json_files;
+        EXPECT_FALSE(nlohmann::json::parse(slurp(e.path()), nullptr, false).is_discarded())
+            << "damaged: " << e.path();
+      }
+    }
+    EXPECT_GT(json_files, 0);
+  }
+
+  fs::path dir_;
+  fs::path fixture_;
+};
+
+TEST_F(BatchTest, BadInputsAreNamedAndGoodPagesStillWritten) {
+  const fs::path folder = make_issue("paper/2025-08-07", 1);
+  const cv::Mat page = cv::imread(fixture_.string(), cv::IMREAD_GRAYSCALE);
+  ASSERT_FALSE(page.empty());
+  // Good, if unusual: a 16-bit scan and a file name that is not UTF-8.
+  cv::Mat wide;
+  page.convertTo(wide, CV_16U, 257.0);
+  ASSERT_TRUE(cv::imwrite((folder / "page-02.png").string(), wide));
+  fs::copy_file(fixture_, folder / "page-03-\xff\xfe.png");
+  // Bad.
+  std::ofstream(folder / "page-04.png");  // empty
+  std::ofstream(folder / "page-05.png") << "this is a text file, not a scan\n";
+  ASSERT_TRUE(
+      cv::imwrite((folder / "page-06.png").string(), cv::Mat(1, 1, CV_8UC1, cv::Scalar(0))));
+  write_decompression_bomb(folder / "page-07.png");
+  std::vector<unsigned char> jpeg;
+  ASSERT_TRUE(cv::imencode(".jpg", page, jpeg));
+  std::ofstream(folder / "page-08.jpg", std::ios::binary)
+      .write(reinterpret_cast<const char*>(jpeg.data()),
+             static_cast<std::streamsize>(jpeg.size() / 3));
+
+  const fs::path out = dir_ / "out";
+  const Child c = start({"run", (dir_ / "scans").string(), "-o", out.string(), "--jobs", "2"},
+                        dir_ / "log.txt");
+  ASSERT_GT(c.pid, 0);
+  EXPECT_EQ(wait_exit(c), 2);
+  const std::string log = slurp(c.log);
+  for (const char* bad :
+       {"page-04.png", "page-05.png", "page-06.png", "page-07.png", "page-08.jpg"})
+    EXPECT_NE(log.find(bad), std::string::npos) << bad << " not named in:\n" << log;
+  EXPECT_NE(log.find("50000x50000"), std::string::npos) << log;
+
+  auto issue = read_issue_json(out / "paper" / "2025-08-07" / "issue.json");
+  ASSERT_TRUE(issue) << issue.error().describe();
+  ASSERT_EQ(issue->pages.size(), 8u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(issue->pages[static_cast<size_t>(i)].extra.value("status", ""), "ok") << i;
+    EXPECT_FALSE(issue->pages[static_cast<size_t>(i)].text.empty()) << i;
+  }
+  for (int i = 3; i < 8; ++i)
+    EXPECT_EQ(issue->pages[static_cast<size_t>(i)].extra.value("status", ""), "failed") << i;
+  const auto report = nlohmann::json::parse(slurp(out / "report.json"));
+  EXPECT_EQ(report["pages_failed"], 5);
+  EXPECT_EQ(report["errors"].size(), 5u);
+  expect_outputs_whole(out);
+}
+
+TEST_F(BatchTest, RunKilledPartWayResumesAndEveryOutputParses) {
+  make_issue("paper/2025-08-08", 4);
+  const fs::path out = dir_ / "out";
+  const fs::path pages = out / "paper" / "2025-08-08" / "pages";
+  const Child c = start({"run", (dir_ / "scans").string(), "-o", out.string(), "--jobs", "1"},
+                        dir_ / "log1.txt");
+  ASSERT_GT(c.pid, 0);
+  // Kill it as soon as the first page result is saved (or after a while, wherever it is).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::error_code ec;
+    if (fs::exists(pages, ec) && !fs::is_empty(pages, ec)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill(c.pid, SIGKILL);
+  EXPECT_EQ(wait_exit(c), 128 + SIGKILL);
+
+  const Child again =
+      start({"run", (dir_ / "scans").string(), "-o", out.string()}, dir_ / "log2.txt");
+  EXPECT_EQ(wait_exit(again), 0) << slurp(again.log);
+  const auto report = nlohmann::json::parse(slurp(out / "report.json"));
+  EXPECT_GE(report["pages_reused"].get<int>(), 1) << report.dump();
+  EXPECT_EQ(report["pages_reused"].get<int>() + report["pages_read"].get<int>(), 4);
+  auto issue = read_issue_json(out / "paper" / "2025-08-08" / "issue.json");
+  ASSERT_TRUE(issue) << issue.error().describe();
+  EXPECT_EQ(issue->pages.size(), 4u);
+  expect_outputs_whole(out);
+
+  // Nothing changed: the third run reads nothing.
+  const Child third =
+      start({"run", (dir_ / "scans").string(), "-o", out.string()}, dir_ / "log3.txt");
+  EXPECT_EQ(wait_exit(third), 0);
+  const auto report3 = nlohmann::json::parse(slurp(out / "report.json"));
+  EXPECT_EQ(report3["pages_read"], 0);
+  EXPECT_EQ(report3["pages_reused"], 4);
+}
+
+TEST_F(BatchTest, ASecondRunOnTheSameOutputIsRefused) {
+  make_issue("paper/2025-08-09", 1);
+  const fs::path out = dir_ / "out";
+  fs::create_directories(out);
+  const int fd = ::open((out / ".broadsheet.lock").c_str(), O_RDWR | O_CREAT, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  const Child c = start({"run", (dir_ / "scans").string(), "-o", out.string()}, dir_ / "log.txt");
+  EXPECT_EQ(wait_exit(c), 1);
+  EXPECT_NE(slurp(c.log).find("another broadsheet run"), std::string::npos) << slurp(c.log);
+  ::close(fd);
+}
+
+TEST_F(BatchTest, InterruptStopsCleanlyWithExitCode130AndTheNextRunFinishes) {
+  make_issue("paper/2025-08-10", 6);
+  const fs::path out = dir_ / "out";
+  const fs::path pages = out / "paper" / "2025-08-10" / "pages";
+  const Child c = start({"run", (dir_ / "scans").string(), "-o", out.string(), "--jobs", "1"},
+                        dir_ / "log1.txt");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::error_code ec;
+    if (fs::exists(pages, ec) && !fs::is_empty(pages, ec)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill(c.pid, SIGINT);
+  const int rc = wait_exit(c);
+  const std::string log = slurp(c.log);
+  if (rc == 0) GTEST_SKIP() << "the run finished before the interrupt arrived";
+  EXPECT_EQ(rc, 130) << log;
+  EXPECT_NE(log.find("resume"), std::string::npos) << log;
+  expect_outputs_whole(out);
+  const Child again =
+      start({"run", (dir_ / "scans").string(), "-o", out.string()}, dir_ / "log2.txt");
+  EXPECT_EQ(wait_exit(again), 0) << slurp(again.log);
+  auto issue = read_issue_json(out / "paper" / "2025-08-10" / "issue.json");
+  ASSERT_TRUE(issue) << issue.error().describe();
+  EXPECT_EQ(issue->pages.size(), 6u);
+}
+
+}  // namespace
+}  // namespace broadsheet

@@ -1,0 +1,58 @@
+#include "batch/manifest.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+namespace broadsheet::batch {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(ManifestTest, HashesAreStableAndSensitive) {
+  EXPECT_EQ(fnv1a64(""), 14695981039346656037ULL);
+  EXPECT_EQ(fnv1a64("a"), 0xaf63dc4c8601ec8cULL);  // published FNV-1a 64 test vector
+  EXPECT_NE(fnv1a64("page-01"), fnv1a64("page-02"));
+  EXPECT_EQ(hex(0xaf63dc4c8601ec8cULL), "af63dc4c8601ec8c");
+  EXPECT_EQ(hex(0), "0000000000000000");
+}
+
+TEST(ManifestTest, FileHashEqualsHashOfItsBytes) {
+  const fs::path path = fs::temp_directory_path() / "broadsheet_manifest_hash.bin";
+  std::string bytes(200000, '\0');
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 7);
+  std::ofstream(path, std::ios::binary) << bytes;
+  auto h = hash_file(path);
+  ASSERT_TRUE(h.has_value());
+  EXPECT_EQ(*h, fnv1a64(bytes));
+  EXPECT_FALSE(hash_file(path.string() + ".missing").has_value());
+  fs::remove(path);
+}
+
+TEST(ManifestTest, RoundTripsAndForgivesDamage) {
+  const fs::path dir = fs::temp_directory_path() / "broadsheet_manifest_test";
+  fs::remove_all(dir);
+  Manifest m;
+  m.issue_id = "paper/2025-08-07";
+  m.issue_key = "abc";
+  m.scans["page-01.jpg"] = {"page-01.jpg", "11", "22", "ok", nullptr, 3.5};
+  m.scans["page-02.jpg"] = {"page-02.jpg", "33", "44", "failed", {{"message", "empty"}}, 0.1};
+  ASSERT_TRUE(write_manifest(dir / "manifest.json", m));
+  const Manifest back = read_manifest(dir / "manifest.json");
+  EXPECT_EQ(back.issue_id, m.issue_id);
+  EXPECT_EQ(back.issue_key, "abc");
+  ASSERT_EQ(back.scans.size(), 2u);
+  EXPECT_EQ(back.scans.at("page-01.jpg").key, "22");
+  EXPECT_EQ(back.scans.at("page-02.jpg").status, "failed");
+  EXPECT_EQ(back.scans.at("page-02.jpg").error["message"], "empty");
+
+  // A damaged manifest means "redo everything", never an error or a crash.
+  std::ofstream(dir / "manifest.json") << "{\"scans\": [1, {\"image\": ";
+  EXPECT_TRUE(read_manifest(dir / "manifest.json").scans.empty());
+  EXPECT_TRUE(read_manifest(dir / "missing.json").scans.empty());
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace broadsheet::batch
