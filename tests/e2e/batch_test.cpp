@@ -19,9 +19,11 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <jpeglib.h>
 #include <opencv2/imgcodecs.hpp>
 
 #include "core/issue_json.hpp"
+#include "core/text.hpp"
 #include "test_paths.hpp"
 
 extern char** environ;
@@ -99,6 +101,41 @@ void write_decompression_bomb(const fs::path& path) {
       << png_chunk("IEND", "");
 }
 
+// A CMYK JPEG, as some scanners and prepress tools deliver (OpenCV cannot write one).
+bool write_cmyk_jpeg(const fs::path& path, const cv::Mat& gray) {
+  FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) return false;
+  jpeg_compress_struct cinfo{};
+  jpeg_error_mgr jerr{};
+  cinfo.err = jpeg_std_error(&jerr);
+  jpeg_create_compress(&cinfo);
+  jpeg_stdio_dest(&cinfo, f);
+  cinfo.image_width = static_cast<JDIMENSION>(gray.cols);
+  cinfo.image_height = static_cast<JDIMENSION>(gray.rows);
+  cinfo.input_components = 4;
+  cinfo.in_color_space = JCS_CMYK;
+  jpeg_set_defaults(&cinfo);
+  jpeg_set_quality(&cinfo, 90, TRUE);
+  jpeg_start_compress(&cinfo, TRUE);
+  std::vector<JSAMPLE> row(static_cast<size_t>(gray.cols) * 4);
+  while (cinfo.next_scanline < cinfo.image_height) {
+    const auto* src = gray.ptr<unsigned char>(static_cast<int>(cinfo.next_scanline));
+    for (int x = 0; x < gray.cols; ++x) {
+      // Adobe CMYK JPEGs store inverted values: 255 = no ink. Gray ink goes to K only.
+      row[static_cast<size_t>(x) * 4 + 0] = 255;
+      row[static_cast<size_t>(x) * 4 + 1] = 255;
+      row[static_cast<size_t>(x) * 4 + 2] = 255;
+      row[static_cast<size_t>(x) * 4 + 3] = src[x];
+    }
+    JSAMPROW rows[1] = {row.data()};
+    jpeg_write_scanlines(&cinfo, rows, 1);
+  }
+  jpeg_finish_compress(&cinfo);
+  jpeg_destroy_compress(&cinfo);
+  std::fclose(f);
+  return true;
+}
+
 class BatchTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -155,6 +192,7 @@ TEST_F(BatchTest, BadInputsAreNamedAndGoodPagesStillWritten) {
   page.convertTo(wide, CV_16U, 257.0);
   ASSERT_TRUE(cv::imwrite((folder / "page-02.png").string(), wide));
   fs::copy_file(fixture_, folder / "page-03-\xff\xfe.png");
+  ASSERT_TRUE(write_cmyk_jpeg(folder / "page-09.jpg", page));
   // Bad.
   std::ofstream(folder / "page-04.png");  // empty
   std::ofstream(folder / "page-05.png") << "this is a text file, not a scan\n";
@@ -180,10 +218,18 @@ TEST_F(BatchTest, BadInputsAreNamedAndGoodPagesStillWritten) {
 
   auto issue = read_issue_json(out / "paper" / "2025-08-07" / "issue.json");
   ASSERT_TRUE(issue) << issue.error().describe();
-  ASSERT_EQ(issue->pages.size(), 8u);
-  for (int i = 0; i < 3; ++i) {
+  ASSERT_EQ(issue->pages.size(), 9u);
+  for (int i : {0, 1, 2, 8}) {
     EXPECT_EQ(issue->pages[static_cast<size_t>(i)].extra.value("status", ""), "ok") << i;
     EXPECT_FALSE(issue->pages[static_cast<size_t>(i)].text.empty()) << i;
+  }
+  // The 16-bit, oddly named and CMYK copies read like the plain page they were made from.
+  const std::u32string plain = text::comparable(issue->pages[0].text);
+  for (int i : {1, 2, 8}) {
+    const std::u32string copy = text::comparable(issue->pages[static_cast<size_t>(i)].text);
+    EXPECT_LT(static_cast<double>(text::edit_distance(plain, copy)),
+              0.1 * static_cast<double>(plain.size()))
+        << i;
   }
   for (int i = 3; i < 8; ++i)
     EXPECT_EQ(issue->pages[static_cast<size_t>(i)].extra.value("status", ""), "failed") << i;
