@@ -1,6 +1,7 @@
 #include "batch/process_scan.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <string>
 
 #include <opencv2/core/utility.hpp>
@@ -85,7 +86,11 @@ Result<std::vector<Page>> layout_pages(recognize::TesseractEngine& engine,
     for (size_t i = 0; i < layout->regions.size(); ++i) {
       const Region& r = layout->regions[i];
       if (!has_text(r.kind)) continue;
-      requests.push_back({clean.transform.to_clean(r.bbox), read_mode(r)});
+      // A margin of a quarter of a body character: measured on truth boxes of the sample issue,
+      // none cut stroke ends (byline CER 15 %), a third of a character caught neighbours.
+      const Box b = layout->clean_boxes[i];
+      const int m = static_cast<int>(std::lround(0.25 * layout->body_char_px));
+      requests.push_back({Box{b.x - m, b.y - m, b.w + 2 * m, b.h + 2 * m}, read_mode(r)});
       request_region.push_back(i);
     }
     auto texts = engine.read_regions(clean.gray, clean.dpi, requests);

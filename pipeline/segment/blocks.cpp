@@ -125,6 +125,11 @@ std::vector<TextLine> find_lines(const cv::Mat& ink, double char_px, const Optio
     const cv::Rect r(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
                      stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
     if (std::max(r.width, r.height) < min_side) continue;  // dust
+    // Taller than any title, or a sparse outline: a page border, the dark edge of a scan, a frame
+    // whose rules were not found. Never text.
+    if (r.height > 12 * char_px) continue;
+    const double fill = stats.at<int>(i, cv::CC_STAT_AREA) / static_cast<double>(r.area());
+    if (r.height > 3 * char_px && r.width > 3 * char_px && fill < 0.05) continue;
     pieces.push_back(r);
   }
   if (pieces.empty()) return lines;
@@ -151,6 +156,7 @@ std::vector<TextLine> find_lines(const cv::Mat& ink, double char_px, const Optio
     const double band = 3.0 * char_px;
     int left = 0;
     int right = 0;
+    int right_flush = 0;  // lines starting exactly at the gap's end: a column's left edge
     for (std::size_t k : by_top) {
       const cv::Rect& r = pieces[k];
       if (r.y > y1 + band) break;
@@ -159,7 +165,8 @@ std::vector<TextLine> find_lines(const cv::Mat& ink, double char_px, const Optio
       const int rx1 = r.x + r.width;
       if (rx1 >= x0 - 1.0 * char_px && rx1 <= x0 + 0.5 * char_px) ++left;
       if (r.x >= x1 - 0.5 * char_px && r.x <= x1 + 3.0 * char_px) ++right;
-      if (left >= 1 && right >= 1) return true;
+      if (std::abs(r.x - x1) <= 0.4 * char_px) ++right_flush;
+      if ((left >= 1 && right >= 1) || right_flush >= 2) return true;
     }
     return false;
   };
@@ -195,7 +202,7 @@ std::vector<TextLine> find_lines(const cv::Mat& ink, double char_px, const Optio
       if (q.x - (p.x + p.width) > options.word_gap_chars * std::max(big, char_px)) break;
       if (gap < 0) continue;
       if (overlap(p.y, p.y + p.height, q.y, q.y + q.height) < 0.6 * small) continue;
-      if (big > 1.8 * small && small > 0.5 * char_px) continue;
+      if (big > 1.45 * small && small > 0.5 * char_px) continue;
       if (gap > options.word_gap_chars * std::max(small, 0.7 * char_px)) continue;
       if (best < 0 || gap < best_gap) {
         best = static_cast<int>(order[oj]);
@@ -244,6 +251,34 @@ std::vector<Block> link_blocks(std::vector<TextLine>& lines, double char_px, con
   std::sort(order.begin(), order.end(),
             [&](std::size_t a, std::size_t b) { return lines[a].box.y < lines[b].box.y; });
 
+  // The leading of the page's body text: the median gap between a body line and the next one
+  // right under it. Modern papers lead by 0.3–0.6 characters, a 1919 page with a column of
+  // punctuation dots between its columns by a whole one: allow 1.3 times what the page uses.
+  double leading_chars = options.leading_chars;
+  {
+    std::vector<double> gaps;
+    for (std::size_t oi = 0; oi < n && gaps.size() < 2000; ++oi) {
+      const TextLine& a = lines[order[oi]];
+      if (a.size < 0.8 * char_px || a.size > 1.25 * char_px || a.box.width < 3 * char_px) continue;
+      for (std::size_t oj = oi + 1; oj < n; ++oj) {
+        const TextLine& b = lines[order[oj]];
+        const int gap = b.box.y - (a.box.y + a.box.height);
+        if (gap > 2.5 * char_px) break;
+        if (gap < 0 || b.size < 0.8 * char_px || b.size > 1.25 * char_px) continue;
+        if (overlap(a.box.x, a.box.x + a.box.width, b.box.x, b.box.x + b.box.width) <
+            0.8 * std::min(a.box.width, b.box.width))
+          continue;
+        gaps.push_back(gap / char_px);
+        break;
+      }
+    }
+    if (gaps.size() >= 20) {
+      std::nth_element(gaps.begin(), gaps.begin() + static_cast<std::ptrdiff_t>(gaps.size() / 2),
+                       gaps.end());
+      leading_chars = std::clamp(1.3 * gaps[gaps.size() / 2], options.leading_chars, 2.0);
+    }
+  }
+
   struct Link {
     double score;
     int above;
@@ -259,12 +294,12 @@ std::vector<Block> link_blocks(std::vector<TextLine>& lines, double char_px, con
       const double big = std::max(a.size, b.size);
       const double unit = std::max(small, 0.8 * char_px);
       const int gap = b.box.y - a_bottom;
-      if (gap > options.leading_chars * std::max(big, char_px)) break;
+      if (gap > leading_chars * std::max(big, char_px)) break;
       if (gap < -0.3 * small) continue;
       if (big > options.size_ratio * small) continue;
       const int ov = overlap(a.box.x, a.box.x + a.box.width, b.box.x, b.box.x + b.box.width);
       const int narrow = std::max(1, std::min(a.box.width, b.box.width));
-      if (gap > options.leading_chars * unit) continue;
+      if (gap > leading_chars * unit) continue;
       const double dl = std::abs(a.box.x - b.box.x);
       const double dc = std::abs((a.box.x + a.box.width / 2.0) - (b.box.x + b.box.width / 2.0));
       // Left-aligned lines need not overlap: a paragraph's last line may be one character, the
@@ -320,26 +355,91 @@ std::vector<Block> link_blocks(std::vector<TextLine>& lines, double char_px, con
 
 // Pieces of a body line that the gutter test kept apart (a space or a punctuation gap that lines
 // up with gaps in the lines around it: CJK text is set on a grid) are joined back into their line
-// once the column is known: lines in one row inside a column's extent — from just over the column
-// to just under it, where jump lines and bylines sit — belong together. A neighbouring column's
-// text is outside the extent.
-bool rejoin_pieces(std::vector<TextLine>& lines, const std::vector<Block>& blocks, double char_px,
+// once the column is known: lines in one row inside an extent belong together.
+// Where most lines of a column block start and end: the lower quartile of the left edges (most
+// lines are not indented) and the upper quartile of the right edges (justified lines end at the
+// column's edge; paragraph ends are shorter). One line run on into the next column does not move
+// it.
+std::pair<int, int> column_extent(const Block& b, const std::vector<TextLine>& lines) {
+  std::vector<int> lefts;
+  std::vector<int> rights;
+  for (int li : b.lines) {
+    const cv::Rect& r = lines[static_cast<std::size_t>(li)].box;
+    lefts.push_back(r.x);
+    rights.push_back(r.x + r.width);
+  }
+  std::sort(lefts.begin(), lefts.end());
+  std::sort(rights.begin(), rights.end());
+  return {lefts[lefts.size() / 4], rights[(rights.size() * 3) / 4]};
+}
+
+// A line that runs past its column into the next one (a gutter the line finder missed: a dotted
+// rule that did not print, a gutter that closes at the end of a module) is cut at the column's
+// edge; the part beyond becomes a line of its own and finds its own column on relinking.
+bool split_overhangs(std::vector<TextLine>& lines, const std::vector<Block>& blocks,
+                     const cv::Mat& ink, double char_px) {
+  bool changed = false;
+  const int tol = std::max(1, static_cast<int>(std::lround(0.3 * char_px)));
+  for (const Block& b : blocks) {
+    if (b.lines.size() < 4) continue;
+    const auto [x0, x1] = column_extent(b, lines);
+    for (int li : b.lines) {
+      const cv::Rect box = lines[static_cast<std::size_t>(li)].box;
+      const cv::Rect area = box & cv::Rect(0, 0, ink.cols, ink.rows);
+      if (area.width <= 0) continue;
+      cv::Mat profile;
+      cv::reduce(ink(area), profile, 0, cv::REDUCE_MAX);
+      const uchar* p = profile.ptr<uchar>(0);
+      auto last_ink_before = [&](int x) {  // last inked column < x, frame coordinates
+        for (int i = std::min(area.width, x - area.x) - 1; i >= 0; --i) {
+          if (p[i]) return area.x + i + 1;
+        }
+        return area.x;
+      };
+      auto first_ink_from = [&](int x) {
+        for (int i = std::max(0, x - area.x); i < area.width; ++i) {
+          if (p[i]) return area.x + i;
+        }
+        return area.x + area.width;
+      };
+      int cut_left = -1;  // new line = [box.x, cut_left) and [cut_right, end)
+      int cut_right = -1;
+      if (box.x + box.width > x1 + 0.8 * char_px) {
+        cut_left = last_ink_before(x1 + tol);
+        cut_right = first_ink_from(x1 + tol);
+      } else if (box.x < x0 - 0.8 * char_px) {
+        cut_left = last_ink_before(x0 - tol);
+        cut_right = first_ink_from(x0 - tol);
+      }
+      if (cut_left < 0 || cut_left <= box.x || cut_right >= box.x + box.width) continue;
+      TextLine rest = lines[static_cast<std::size_t>(li)];
+      rest.box = cv::Rect(cut_right, box.y, box.x + box.width - cut_right, box.height);
+      rest.block = -1;
+      rest.max_gap = widest_gap(ink, rest.box);
+      TextLine& kept = lines[static_cast<std::size_t>(li)];
+      kept.box = cv::Rect(box.x, box.y, cut_left - box.x, box.height);
+      kept.max_gap = widest_gap(ink, kept.box);
+      lines.push_back(rest);
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+struct Extent {
+  cv::Rect area;          // lines wholly inside belong to rows of this extent
+  double max_gap = 0;     // px between pieces of one row
+  bool any_size = false;  // join pieces of any height (a caption broken up by the binariser)
+};
+
+bool rejoin_pieces(std::vector<TextLine>& lines, const std::vector<Extent>& extents, double char_px,
                    const Options& options) {
   bool changed = false;
   std::vector<char> gone(lines.size(), 0);
-  for (const Block& b : blocks) {
-    if (b.lines.size() < 3) continue;
-    // The column's extent: justified body lines fill the column.
-    const double tol = 0.3 * char_px;
-    const double x0 = b.box.x - tol;
-    const double x1 = b.box.x + b.box.width + tol;
-    const double y0 = b.box.y - 2.0 * char_px;
-    const double y1 = b.box.y + b.box.height + 2.0 * char_px;
+  for (const Extent& e : extents) {
     std::vector<std::size_t> inside;
     for (std::size_t i = 0; i < lines.size(); ++i) {
-      const cv::Rect& r = lines[i].box;
-      if (gone[i] || r.x < x0 || r.x + r.width > x1 || r.y < y0 || r.y + r.height > y1) continue;
-      inside.push_back(i);
+      if (!gone[i] && (lines[i].box & e.area) == lines[i].box) inside.push_back(i);
     }
     std::sort(inside.begin(), inside.end(),
               [&](std::size_t a, std::size_t c) { return lines[a].box.x < lines[c].box.x; });
@@ -351,12 +451,12 @@ bool rejoin_pieces(std::vector<TextLine>& lines, const std::vector<Block>& block
         if (gone[inside[c]]) continue;
         const double small = std::min(l.size, f.size);
         const double big = std::max(l.size, f.size);
-        if (big > options.size_ratio * std::max(small, 0.5 * char_px)) continue;
+        if (!e.any_size && big > options.size_ratio * std::max(small, 0.5 * char_px)) continue;
         if (overlap(l.box.y, l.box.y + l.box.height, f.box.y, f.box.y + f.box.height) <
-            0.6 * std::min(l.box.height, f.box.height))
+            (e.any_size ? 0.3 : 0.6) * std::min(l.box.height, f.box.height))
           continue;
         const int gap = f.box.x - (l.box.x + l.box.width);
-        if (gap > 2.0 * std::max(small, char_px)) continue;
+        if (gap > e.max_gap) continue;
         l.box |= f.box;
         l.pieces += f.pieces;
         l.max_gap = std::max({l.max_gap, f.max_gap, static_cast<double>(std::max(0, gap))});
@@ -378,7 +478,9 @@ bool rejoin_pieces(std::vector<TextLine>& lines, const std::vector<Block>& block
 
 // A "continued from" line (（上接第一版）) set flush left at the top of a column joins the column
 // as its first line. It is told from a body line by being short, about jump_chars of its own
-// characters wide, in smaller type, and not indented like a paragraph start.
+// characters wide, and by its opening bracket, whose ink sits in the right half of its cell: the
+// line starts 0.3–1.8 characters in, where the tail of a paragraph starts flush and a new
+// paragraph two characters in.
 void split_jump_heads(std::vector<Block>& blocks, std::vector<TextLine>& lines, double char_px,
                       const Options& options) {
   const std::size_t count = blocks.size();
@@ -389,9 +491,9 @@ void split_jump_heads(std::vector<Block>& blocks, std::vector<TextLine>& lines, 
     const double aspect = top.box.width / std::max(1.0, top.size);
     const bool short_line = top.box.width < 0.75 * b.box.width;
     const bool jump_wide = std::abs(aspect - (options.jump_chars - 1.0)) <= 1.2;
-    const bool smaller = top.size <= 0.96 * b.size;
-    const bool flush = top.box.x - b.box.x <= 1.2 * char_px;
-    if (!(short_line && jump_wide && smaller && flush)) continue;
+    const double inset = top.box.x - column_extent(b, lines).first;
+    const bool bracket = inset >= 0.25 * char_px && inset <= 1.8 * char_px;
+    if (!(short_line && jump_wide && bracket)) continue;
     Block head;
     head.lines.push_back(b.lines.front());
     head.box = top.box;
@@ -406,10 +508,31 @@ void split_jump_heads(std::vector<Block>& blocks, std::vector<TextLine>& lines, 
 
 }  // namespace
 
-std::vector<Block> group_blocks(std::vector<TextLine>& lines, double char_px,
-                                const Options& options, const std::vector<Rule>& rules) {
+std::vector<Block> group_blocks(std::vector<TextLine>& lines, const cv::Mat& ink, double char_px,
+                                const Options& options, const std::vector<Rule>& rules,
+                                const std::vector<cv::Rect>& photos) {
   std::vector<Block> blocks = link_blocks(lines, char_px, options, rules);
-  if (rejoin_pieces(lines, blocks, char_px, options)) {
+  bool changed = split_overhangs(lines, blocks, ink, char_px);
+  // Rows to join: inside a column (from just over it to just under it, where jump lines and
+  // bylines sit; justified body lines fill the column, a neighbouring column is outside), and
+  // under a photo, where a caption line may hold wide spaces before the photographer's name.
+  std::vector<Extent> extents;
+  const int tol = static_cast<int>(std::lround(0.3 * char_px));
+  const int over = static_cast<int>(std::lround(2.0 * char_px));
+  for (const Block& b : blocks) {
+    if (b.lines.size() < 3) continue;
+    const auto [x0, x1] = column_extent(b, lines);
+    extents.push_back(
+        Extent{cv::Rect(x0 - tol, b.box.y - over, x1 - x0 + 2 * tol, b.box.height + 2 * over),
+               2.0 * char_px});
+  }
+  for (const cv::Rect& p : photos) {
+    extents.push_back(Extent{cv::Rect(p.x - tol, p.y + p.height - tol, p.width + 2 * tol,
+                                      static_cast<int>(std::lround(3.5 * char_px))),
+                             3.0 * char_px, true});
+  }
+  changed = rejoin_pieces(lines, extents, char_px, options) || changed;
+  if (changed) {
     for (TextLine& l : lines) l.block = -1;
     blocks = link_blocks(lines, char_px, options, rules);
   }

@@ -1,16 +1,21 @@
 // Kinds from geometry. Without reading the text, a block's kind follows from its type size (as a
-// ratio to the body size), its shape and what lies around it:
-//   masthead     the top of a page that holds a title several times the body size;
-//   header       the lines over a page-wide rule at the top of a page without masthead;
+// ratio to the body size), its stroke weight, its shape and what lies around it:
+//   masthead     the top of a page that holds a title several times the body size, down to the
+//                first long rule under it;
+//   header       the lines over a long rule at the top of a page without masthead (第N版, the
+//                paper's name, the date);
 //   advert       a frame with no body text in it;
 //   photo        found from the pixels; caption = the lines right under (or beside) a photo;
-//   headline     type at least headline_min_ratio × body;
-//   kicker       larger than body, over a headline (or a section label on its own);
-//   subheadline  larger than body, under a headline;
-//   jump         a single short line, as wide as 7 characters with no space in it, right-aligned
-//                under a column or centred under a headline;
+//   headline     the largest type of a stack of display lines; a second deck under it in the same
+//                bold face joins it (the truth holds both decks in one region);
+//   kicker       display lines over a headline, or a section label on its own;
+//   subheadline  display lines under a headline in a lighter face than a second deck;
+//   jump         a single line about jump_chars characters wide: right-aligned under a column
+//                （下轉第三版）, under a headline or flush over a column （上接第一版）;
 //   byline       any other single short line right-aligned under a column;
 //   body         body-sized text.
+// What geometry cannot separate (a byline as wide as a jump line, a subheadline set bold) is
+// left for recognize to correct from the text: see the notes in segment.hpp.
 
 #include <algorithm>
 #include <cmath>
@@ -28,6 +33,9 @@ int overlap(int a0, int a1, int b0, int b1) {
 int hov(const cv::Rect& a, const cv::Rect& b) {
   return overlap(a.x, a.x + a.width, b.x, b.x + b.width);
 }
+int vov(const cv::Rect& a, const cv::Rect& b) {
+  return overlap(a.y, a.y + a.height, b.y, b.y + b.height);
+}
 int bottom(const cv::Rect& r) {
   return r.y + r.height;
 }
@@ -35,8 +43,12 @@ int right(const cv::Rect& r) {
   return r.x + r.width;
 }
 
-bool inside(const cv::Rect& inner, const cv::Rect& outer, double share) {
-  return (inner & outer).area() >= share * inner.area();
+double inside_share(const cv::Rect& inner, const cv::Rect& outer) {
+  return inner.area() > 0 ? (inner & outer).area() / static_cast<double>(inner.area()) : 0.0;
+}
+
+cv::Rect grown(const cv::Rect& r, int d) {
+  return {r.x - d, r.y - d, r.width + 2 * d, r.height + 2 * d};
 }
 
 }  // namespace
@@ -44,71 +56,138 @@ bool inside(const cv::Rect& inner, const cv::Rect& outer, double share) {
 void classify(Page& page, int /*page_number*/, const Options& options) {
   const double c = page.frame.char_px;
   std::vector<Block>& blocks = page.blocks;
-  const cv::Size size = page.frame.ink.size();
   const auto ratio = [&](const Block& b) { return b.size / c; };
-
-  // Content extent.
-  cv::Rect content;
-  for (const Block& b : blocks) content = content.area() ? (content | b.box) : b.box;
-  for (const cv::Rect& p : page.photos) content = content.area() ? (content | p) : p;
-
   std::vector<char> drop(blocks.size(), 0);
+
+  // ---- specks: stray punctuation and rule fragments ----
+  // A block too small to be a line of text is absorbed by a text block it touches (a quote mark
+  // split off a line), else dropped: it would only feed noise to recognize.
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    const Block& b = blocks[i];
+    const int thin = std::min(b.box.width, b.box.height);
+    const int along = std::max(b.box.width, b.box.height);
+    const bool speck = ratio(b) < 0.5 || along < 0.8 * c ||
+                       (thin < 0.3 * c && along >= 3 * thin);  // a piece of a rule
+    if (!speck) continue;
+    drop[i] = 1;
+    int host = -1;
+    for (std::size_t j = 0; j < blocks.size(); ++j) {
+      if (j == i || drop[j] || blocks[j].lines.size() < 2) continue;
+      if (inside_share(b.box, grown(blocks[j].box, static_cast<int>(0.3 * c))) >= 0.6) {
+        host = static_cast<int>(j);
+        break;
+      }
+    }
+    if (host >= 0) blocks[static_cast<std::size_t>(host)].box |= b.box;
+  }
+  // Blocks held inside another text block (a fragment of a line inside a column) merge into it.
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    if (drop[i]) continue;
+    for (std::size_t j = 0; j < blocks.size(); ++j) {
+      if (j == i || drop[j] || blocks[j].lines.size() < blocks[i].lines.size() + 2) continue;
+      if (inside_share(blocks[i].box, blocks[j].box) >= 0.8) {
+        blocks[j].box |= blocks[i].box;
+        drop[i] = 1;
+        break;
+      }
+    }
+  }
+
+  cv::Rect content;
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    if (!drop[i]) content = content.area() ? (content | blocks[i].box) : blocks[i].box;
+  }
+  for (const cv::Rect& p : page.photos) content = content.area() ? (content | p) : p;
   std::vector<Block> extra;
 
   // ---- masthead / header ----
-  // The first long horizontal rule under the top of the page closes the masthead or header.
+  // Decided on the page as it stands (a vertical page's frame is turned: its top is the frame's
+  // left edge, a rule across the page is a vertical rule of the frame).
+  const bool turned = page.frame.turned;
+  // Frame rectangle → unturned rectangle: turned (x', y') = (y, W−1−x), W = unturned width =
+  // frame height.
+  auto upright_rect = [&](const cv::Rect& r) {
+    if (!turned) return r;
+    const int w_unturned = page.frame.ink.rows;
+    return cv::Rect(w_unturned - (r.y + r.height), r.x, r.height, r.width);
+  };
+  const cv::Rect up_content = upright_rect(content);
   auto first_long_rule_below = [&](int y, int max_y) {
     int best = -1;
     for (const Rule& r : page.rules) {
-      if (!r.horizontal || r.box.width < 0.5 * content.width) continue;
-      if (r.box.y < y || r.box.y > max_y) continue;
-      if (best < 0 || r.box.y < best) best = r.box.y;
+      if (r.horizontal == turned) continue;  // across the page
+      const cv::Rect u = upright_rect(r.box);
+      if (u.width < 0.5 * up_content.width) continue;
+      if (u.y < y || u.y > max_y) continue;
+      if (best < 0 || u.y < best) best = u.y;
     }
     return best;
   };
   int title = -1;
   for (std::size_t i = 0; i < blocks.size(); ++i) {
+    if (drop[i]) continue;
     const Block& b = blocks[i];
-    if (ratio(b) >= options.masthead_min_ratio && b.box.y < content.y + 0.25 * content.height &&
+    // The title stands at the very top of the page (a large advert further down is no title).
+    if (ratio(b) >= options.masthead_min_ratio &&
+        upright_rect(b.box).y < up_content.y + 0.12 * up_content.height &&
         (title < 0 || b.size > blocks[static_cast<std::size_t>(title)].size))
       title = static_cast<int>(i);
   }
-  int head_bottom = -1;  // blocks wholly above this are the masthead / header
+  int head_bottom = -1;  // blocks wholly above this (upright) are the masthead / header
   RegionKind head_kind = RegionKind::Header;
-  if (title >= 0) {
-    const Block& t = blocks[static_cast<std::size_t>(title)];
-    const int rule = first_long_rule_below(bottom(t.box) - static_cast<int>(c),
-                                           bottom(t.box) + static_cast<int>(6 * c));
-    head_bottom = rule >= 0 ? rule : bottom(t.box) + static_cast<int>(0.5 * c);
-    head_kind = RegionKind::Masthead;
-  } else {
-    const int rule =
-        first_long_rule_below(content.y, content.y + static_cast<int>(0.12 * size.height));
+  // A running header first: a thin band of small type over a long rule at the very top (what
+  // lies further up — dirt on the margin of a scan — is not part of it).
+  int head_top = std::numeric_limits<int>::min();
+  {
+    const int rule = first_long_rule_below(
+        up_content.y, up_content.y + static_cast<int>(0.12 * up_content.height));
     if (rule >= 0) {
       bool all_small = true;
       bool any = false;
-      for (const Block& b : blocks) {
-        if (bottom(b.box) <= rule + 0.2 * c) {
-          any = true;
-          if (ratio(b) > 2.0 || b.lines.size() > 2) all_small = false;
-        }
+      for (std::size_t i = 0; i < blocks.size(); ++i) {
+        const cv::Rect u = upright_rect(blocks[i].box);
+        if (drop[i] || bottom(u) > rule + 0.2 * c || u.y < rule - 4 * c) continue;
+        any = true;
+        if (ratio(blocks[i]) > 2.0 || blocks[i].lines.size() > 2) all_small = false;
       }
-      if (any && all_small) head_bottom = rule;
+      if (any && all_small) {
+        head_bottom = rule;
+        head_top = rule - static_cast<int>(4 * c);
+      }
     }
+  }
+  if (head_bottom < 0 && title >= 0) {
+    const cv::Rect t = upright_rect(blocks[static_cast<std::size_t>(title)].box);
+    const int rule = first_long_rule_below(bottom(t) - static_cast<int>(c),
+                                           bottom(t) + static_cast<int>(15 * c));
+    // Without a rule: the title's own band and the small lines just under it (the paper's name
+    // in Latin letters).
+    head_bottom = rule >= 0 ? rule : bottom(t) + static_cast<int>(2.5 * c);
+    head_kind = RegionKind::Masthead;
+    // A masthead is a band about as deep as its title; a "title" far above the first rule is a
+    // large headline or nameplate inside a tier of text.
+    if (head_bottom - up_content.y > 2.5 * t.height + 3 * c) head_bottom = -1;
   }
   if (head_bottom >= 0) {
     Block head;
     head.kind = head_kind;
     bool any = false;
     for (std::size_t i = 0; i < blocks.size(); ++i) {
-      if (bottom(blocks[i].box) <= head_bottom + 0.2 * c) {
-        head.box = any ? (head.box | blocks[i].box) : blocks[i].box;
-        head.size = std::max(head.size, blocks[i].size);
-        any = true;
-        drop[i] = 1;
+      const cv::Rect u = upright_rect(blocks[i].box);
+      if (drop[i] || bottom(u) > head_bottom + 0.2 * c || u.y < head_top) continue;
+      head.box = any ? (head.box | blocks[i].box) : blocks[i].box;
+      head.size = std::max(head.size, blocks[i].size);
+      any = true;
+      drop[i] = 1;
+    }
+    // A masthead or header takes a band of the page, not the page.
+    if (any && upright_rect(head.box).height < 0.3 * up_content.height) extra.push_back(head);
+    if (any && upright_rect(head.box).height >= 0.3 * up_content.height) {
+      for (std::size_t i = 0; i < blocks.size(); ++i) {
+        const cv::Rect u = upright_rect(blocks[i].box);
+        if (bottom(u) <= head_bottom + 0.2 * c && u.y >= head_top) drop[i] = 0;
       }
     }
-    if (any) extra.push_back(head);
   }
 
   // ---- adverts: frames without body text ----
@@ -117,14 +196,14 @@ void classify(Page& page, int /*page_number*/, const Options& options) {
     bool body_like = false;
     bool any = false;
     for (std::size_t i = 0; i < blocks.size(); ++i) {
-      if (drop[i] || !inside(blocks[i].box, f, 0.9)) continue;
+      if (drop[i] || inside_share(blocks[i].box, f) < 0.9) continue;
       any = true;
       const double r = ratio(blocks[i]);
       if (blocks[i].lines.size() >= 3 && r >= 0.8 && r <= 1.25) body_like = true;
     }
     if (!any || body_like) continue;
     for (std::size_t i = 0; i < blocks.size(); ++i) {
-      if (!drop[i] && inside(blocks[i].box, f, 0.9)) drop[i] = 1;
+      if (!drop[i] && inside_share(blocks[i].box, f) >= 0.9) drop[i] = 1;
     }
     Block ad;
     ad.box = f;
@@ -132,35 +211,8 @@ void classify(Page& page, int /*page_number*/, const Options& options) {
     extra.push_back(ad);
   }
 
-  // ---- text kinds by size ----
-  for (std::size_t i = 0; i < blocks.size(); ++i) {
-    if (drop[i]) continue;
-    Block& b = blocks[i];
-    const double r = ratio(b);
-    if (r >= options.headline_min_ratio) {
-      b.kind = RegionKind::Headline;
-    } else if (r >= options.kicker_min_ratio && b.lines.size() <= 2) {
-      b.kind = RegionKind::Kicker;  // kicker or subheadline: decided below
-    } else if (r >= 0.6 && r <= 1.4) {
-      b.kind = RegionKind::Body;
-    } else {
-      b.kind = RegionKind::Other;
-    }
-  }
-  // Kicker over a headline, subheadline under one.
-  for (std::size_t i = 0; i < blocks.size(); ++i) {
-    if (drop[i] || blocks[i].kind != RegionKind::Kicker) continue;
-    const cv::Rect& k = blocks[i].box;
-    bool headline_above = false;
-    for (std::size_t j = 0; j < blocks.size(); ++j) {
-      if (drop[j] || blocks[j].kind != RegionKind::Headline) continue;
-      const double d = k.y - bottom(blocks[j].box);
-      if (d >= -0.5 * c && d <= 2.5 * c && hov(k, blocks[j].box) > 0) headline_above = true;
-    }
-    if (headline_above) blocks[i].kind = RegionKind::Subheadline;
-  }
-
   // ---- photos and captions ----
+  std::vector<char> caption(blocks.size(), 0);
   for (const cv::Rect& p : page.photos) {
     Block ph;
     ph.box = p;
@@ -168,54 +220,183 @@ void classify(Page& page, int /*page_number*/, const Options& options) {
     extra.push_back(ph);
     for (std::size_t i = 0; i < blocks.size(); ++i) {
       if (drop[i]) continue;
-      Block& b = blocks[i];
-      if (b.lines.size() > 3) continue;
+      const Block& b = blocks[i];
+      if (b.lines.size() > 3 || ratio(b) > 1.8) continue;
       const double below = b.box.y - bottom(p);
       const bool under =
           below >= -0.5 * c && below <= 1.5 * c && hov(b.box, p) >= 0.8 * b.box.width;
       const double side = std::max(b.box.x - right(p), p.x - right(b.box));
       const bool beside = side >= -0.5 * c && side <= 1.5 * c &&
-                          overlap(b.box.y, bottom(b.box), p.y, bottom(p)) >= 0.8 * b.box.height &&
-                          b.box.width <= 0.5 * p.width;
-      if (under || beside) b.kind = RegionKind::Caption;
+                          vov(b.box, p) >= 0.8 * b.box.height && b.box.width <= 0.5 * p.width &&
+                          bottom(b.box) >= bottom(p) - 4 * c;
+      if (under || beside) caption[i] = 1;
     }
   }
 
+  // ---- stroke weights (display faces) ----
+  std::vector<double> body_strokes;
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    Block& b = blocks[i];
+    if (drop[i]) continue;
+    const double r = ratio(b);
+    const bool display = r >= options.kicker_min_ratio;
+    const bool body_sample =
+        b.lines.size() >= 5 && r >= 0.85 && r <= 1.2 && body_strokes.size() < 8;
+    if (!display && !body_sample) continue;
+    b.stroke = stroke_width_px(page.frame.clean_ink, page.frame.to_clean(b.box));
+    if (body_sample) body_strokes.push_back(b.stroke);
+  }
+  double body_stroke = 0;
+  if (!body_strokes.empty()) {
+    std::nth_element(body_strokes.begin(),
+                     body_strokes.begin() + static_cast<std::ptrdiff_t>(body_strokes.size() / 2),
+                     body_strokes.end());
+    body_stroke = body_strokes[body_strokes.size() / 2];
+  }
+
+  // ---- display stacks: kicker / headline / second deck / subheadline ----
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    if (drop[i] || caption[i]) continue;
+    const double r = ratio(blocks[i]);
+    // Display lines stand one or two to a block; a body column with a few tall lines is not one.
+    const bool display = r >= options.headline_min_ratio ||
+                         (r >= options.kicker_min_ratio && blocks[i].lines.size() <= 2);
+    blocks[i].kind = display ? RegionKind::Kicker : RegionKind::Body;
+  }
+  // Stacks: display blocks one over the other, close, overlapping sideways.
+  std::vector<int> stack(blocks.size(), -1);
+  int stacks = 0;
+  std::vector<std::size_t> by_top;
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    if (!drop[i] && !caption[i] && blocks[i].kind == RegionKind::Kicker) by_top.push_back(i);
+  }
+  std::sort(by_top.begin(), by_top.end(),
+            [&](std::size_t a, std::size_t b) { return blocks[a].box.y < blocks[b].box.y; });
+  for (std::size_t k = 0; k < by_top.size(); ++k) {
+    const std::size_t i = by_top[k];
+    if (stack[i] < 0) stack[i] = stacks++;
+    for (std::size_t m = k + 1; m < by_top.size(); ++m) {
+      const std::size_t j = by_top[m];
+      if (stack[j] >= 0) continue;
+      const double gap = blocks[j].box.y - bottom(blocks[i].box);
+      if (gap > 1.6 * c) continue;
+      if (gap < -0.5 * c || hov(blocks[i].box, blocks[j].box) <= 0) continue;
+      stack[j] = stack[i];
+    }
+  }
+  std::vector<Block> merged_decks;
+  for (int s = 0; s < stacks; ++s) {
+    std::vector<std::size_t> members;
+    for (std::size_t i : by_top) {
+      if (stack[i] == s) members.push_back(i);
+    }
+    std::size_t top = members.front();
+    for (std::size_t i : members) {
+      if (blocks[i].size > blocks[top].size) top = i;
+    }
+    if (ratio(blocks[top]) < options.headline_min_ratio) continue;  // kickers only: a section label
+    blocks[top].kind = RegionKind::Headline;
+    bool deck_taken = false;
+    for (std::size_t i : members) {
+      if (i == top) continue;
+      if (blocks[i].box.y < blocks[top].box.y) continue;  // over the headline: kicker
+      // Under it: a second deck is set in the headline's bold display face, a subheadline in a
+      // lighter one. Score the weight against body text and against the headline (dev pages:
+      // decks ≥ 2.16, subheadlines ≤ 2.10).
+      double score = 0;
+      if (body_stroke > 0 && blocks[top].stroke > 0) {
+        score =
+            (blocks[i].stroke / body_stroke) / 1.33 + (blocks[i].stroke / blocks[top].stroke) / 0.6;
+      }
+      const bool adjacent = blocks[i].box.y - bottom(blocks[top].box) <= 1.0 * c;
+      if (!deck_taken && adjacent && score >= 2.13 && blocks[i].size < blocks[top].size) {
+        blocks[top].box |= blocks[i].box;
+        drop[i] = 1;
+        deck_taken = true;
+      } else {
+        blocks[i].kind = RegionKind::Subheadline;
+      }
+    }
+  }
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    if (!drop[i] && caption[i]) blocks[i].kind = RegionKind::Caption;
+  }
+
   // ---- short single lines: jump or byline ----
+  auto nearest = [&](std::size_t i, bool below, double reach) {
+    int best = -1;
+    double best_d = reach;
+    for (std::size_t j = 0; j < blocks.size(); ++j) {
+      if (j == i || drop[j]) continue;
+      const double d =
+          below ? blocks[j].box.y - bottom(blocks[i].box) : blocks[i].box.y - bottom(blocks[j].box);
+      if (d < -0.3 * c || d > best_d || hov(blocks[i].box, blocks[j].box) <= 0) continue;
+      best_d = d;
+      best = static_cast<int>(j);
+    }
+    return best;
+  };
   for (std::size_t i = 0; i < blocks.size(); ++i) {
     if (drop[i]) continue;
     Block& b = blocks[i];
-    if (b.lines.size() != 1 || (b.kind != RegionKind::Body && b.kind != RegionKind::Other))
-      continue;
+    if (b.lines.size() != 1) continue;
+    if (b.kind != RegionKind::Body && b.kind != RegionKind::Kicker) continue;
     const TextLine& line = page.lines[static_cast<std::size_t>(b.lines[0])];
     const double h = std::max(1, line.box.height);
     const double aspect = line.box.width / h;
-    if (aspect > 8.0) continue;
-    // What is right over it?
-    int above = -1;
-    double above_d = 2.5 * c;
-    for (std::size_t j = 0; j < blocks.size(); ++j) {
-      if (j == i || drop[j]) continue;
-      const double d = b.box.y - bottom(blocks[j].box);
-      if (d < -0.3 * c || d > above_d || hov(b.box, blocks[j].box) <= 0) continue;
-      above_d = d;
-      above = static_cast<int>(j);
-    }
-    if (above < 0) continue;
-    const Block& a = blocks[static_cast<std::size_t>(above)];
+    if (aspect > 8.0 || ratio(b) > 1.35) continue;
     // Width of "（下轉第三版）" over its height (the brackets are the tallest glyphs) is about
     // jump_chars − 1: 5.0–6.7 over the synthetic fonts; gaps inside are no help on degraded scans.
-    const bool jump_shape = std::abs(aspect - (options.jump_chars - 1.0)) <= 1.0;
-    if (a.kind == RegionKind::Headline || a.kind == RegionKind::Subheadline ||
-        a.kind == RegionKind::Kicker) {
-      if (jump_shape || aspect <= 8.0) b.kind = RegionKind::Jump;
+    const bool jump_shape = aspect >= options.jump_chars - 2.5 && aspect <= options.jump_chars;
+    const int above = nearest(i, false, 2.5 * c);
+    const int below = nearest(i, true, 1.5 * c);
+    const RegionKind above_kind =
+        above >= 0 ? blocks[static_cast<std::size_t>(above)].kind : RegionKind::Other;
+    if ((above_kind == RegionKind::Headline || above_kind == RegionKind::Subheadline) &&
+        aspect >= 4.0 && b.kind != RegionKind::Kicker) {
+      b.kind = RegionKind::Jump;  // （上接第一版） under a repeated headline
       continue;
     }
-    if (a.kind != RegionKind::Body) continue;
+    if (below >= 0 && jump_shape) {
+      const Block& d = blocks[static_cast<std::size_t>(below)];
+      // Flush left, centred or right-aligned, as papers set it.
+      if (d.kind == RegionKind::Body && d.lines.size() >= 2 && b.box.x >= d.box.x - 0.5 * c &&
+          right(b.box) <= right(d.box) + 0.5 * c) {
+        b.kind = RegionKind::Jump;  // （上接第一版） over a column
+        continue;
+      }
+    }
+    if (above_kind != RegionKind::Body) continue;
+    const Block& a = blocks[static_cast<std::size_t>(above)];
+    // Right-aligned: the closing bracket's ink stops half a character short of its cell.
     const bool right_aligned =
-        std::abs(right(b.box) - right(a.box)) <= 1.0 * c && b.box.x - a.box.x >= 2.5 * c;
+        std::abs(right(b.box) - right(a.box)) <= 1.5 * c && b.box.x - a.box.x >= 2.5 * c;
     if (!right_aligned) continue;
     b.kind = jump_shape ? RegionKind::Jump : RegionKind::Byline;
+  }
+
+  // ---- what is left: body-sized text is body, the rest other ----
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    if (drop[i]) continue;
+    Block& b = blocks[i];
+    if (b.kind == RegionKind::Body) {
+      const double r = ratio(b);
+      if (r < 0.6 || r > 1.4) b.kind = RegionKind::Other;
+    }
+  }
+
+  // ---- dirt: small marks of no kind with nothing near them (a scan's margins) ----
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    if (drop[i] || blocks[i].kind != RegionKind::Other) continue;
+    const cv::Rect& r = blocks[i].box;
+    if (std::max(r.width, r.height) >= 2 * c) continue;
+    bool near = false;
+    const cv::Rect around = grown(r, static_cast<int>(1.5 * c));
+    for (std::size_t j = 0; j < blocks.size() && !near; ++j) {
+      if (j == i || drop[j] || blocks[j].kind == RegionKind::Other) continue;
+      near = (around & blocks[j].box).area() > 0;
+    }
+    if (!near) drop[i] = 1;
   }
 
   // ---- assemble ----
@@ -226,15 +407,13 @@ void classify(Page& page, int /*page_number*/, const Options& options) {
   for (Block& e : extra) out.push_back(e);
   blocks = std::move(out);
 
-  // ---- columns: distinct left edges of multi-line body blocks ----
+  // ---- columns: distinct x ranges of multi-line body blocks ----
   std::vector<std::pair<int, int>> cols;
   for (const Block& b : blocks) {
     if (b.kind != RegionKind::Body || b.lines.size() < 3) continue;
     bool found = false;
     for (auto& col : cols) {
       if (overlap(col.first, col.second, b.box.x, right(b.box)) >= 0.5 * b.box.width) {
-        col.first = std::min(col.first, b.box.x);
-        col.second = std::max(col.second, right(b.box));
         found = true;
         break;
       }

@@ -14,8 +14,10 @@ namespace {
 constexpr double kMmPerInch = 25.4;
 
 // Share of the ink of `ink` that lies in long, one-character-high pieces after a horizontal smear.
-double line_share(const cv::Mat& ink, double char_px) {
-  const int k = std::max(2, static_cast<int>(std::lround(0.6 * char_px)));
+// The smear is short: CJK type sits on a grid both ways, and only the gap between characters of
+// a line (0.05–0.3) is narrower than the gap between lines (0.3–1).
+double line_share(const cv::Mat& ink, double char_px, double smear_chars) {
+  const int k = std::max(2, static_cast<int>(std::lround(smear_chars * char_px)));
   cv::Mat smeared;
   cv::morphologyEx(ink, smeared, cv::MORPH_CLOSE,
                    cv::getStructuringElement(cv::MORPH_RECT, cv::Size(k, 1)));
@@ -124,12 +126,58 @@ double char_size_px(const cv::Mat& ink, double dpi, const Options& options) {
   return den > 0 ? num / den : best_side;
 }
 
+double stroke_width_px(const cv::Mat& clean_ink, const Box& clean_box) {
+  const cv::Rect r = cv::Rect(clean_box.x, clean_box.y, clean_box.w, clean_box.h) &
+                     cv::Rect(0, 0, clean_ink.cols, clean_ink.rows);
+  if (r.area() <= 0) return 0;
+  const cv::Mat roi = clean_ink(r) > 0;
+  const double area = cv::countNonZero(roi);
+  if (area <= 0) return 0;
+  cv::Mat eroded;
+  cv::erode(roi, eroded, cv::Mat());
+  const double outline = area - cv::countNonZero(eroded);
+  return outline > 0 ? 2.0 * area / outline : 0;
+}
+
+void remove_marks(cv::Mat& ink, double max_side_px) {
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
+  std::vector<uchar> keep(static_cast<std::size_t>(n), 0);
+  for (int i = 1; i < n; ++i) {
+    const int side =
+        std::max(stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+    keep[static_cast<std::size_t>(i)] = side >= max_side_px ? 255 : 0;
+  }
+  for (int y = 0; y < ink.rows; ++y) {
+    const int* l = labels.ptr<int>(y);
+    uchar* g = ink.ptr<uchar>(y);
+    for (int x = 0; x < ink.cols; ++x) g[x] = keep[static_cast<std::size_t>(l[x])];
+  }
+}
+
 bool looks_vertical(const cv::Mat& ink, double char_px) {
+  // Small marks out first: 1919 papers punctuate with a dot beside every character, in the gap
+  // between columns, where it would bridge the columns into "lines" across.
+  cv::Mat glyphs = ink.clone();
+  remove_marks(glyphs, 0.4 * char_px);
   cv::Mat transposed;
-  cv::transpose(ink, transposed);
-  const double h = line_share(ink, char_px);
-  const double v = line_share(transposed, char_px);
-  return v > 1.25 * h && v > 0.15;
+  cv::transpose(glyphs, transposed);
+  // Two smears, the more decisive wins: 0.35 for tight modern setting, 0.5 for 1919 columns whose
+  // characters stand 0.3 apart.
+  double h = 0;
+  double v = 0;
+  double decisive = 0;
+  for (const double smear : {0.35, 0.5}) {
+    const double hs = line_share(glyphs, char_px, smear);
+    const double vs = line_share(transposed, char_px, smear);
+    const double d = std::max(hs, vs) / std::max(0.01, std::min(hs, vs));
+    if (d > decisive) {
+      decisive = d;
+      h = hs;
+      v = vs;
+    }
+  }
+  return v > 1.4 * h && v > 0.06;
 }
 
 }  // namespace broadsheet::segment::detail

@@ -21,8 +21,31 @@ double ink_share(const cv::Mat& ink, cv::Rect r) {
 }
 
 bool crowded(const cv::Mat& ink, const cv::Rect& r, bool horizontal, double char_px) {
-  const int near = std::max(1, static_cast<int>(std::lround(0.1 * char_px)));
-  const int far = std::max(near + 2, static_cast<int>(std::lround(0.6 * char_px)));
+  auto bands = [&](double from, double to) {
+    const int near = std::max(1, static_cast<int>(std::lround(from * char_px)));
+    const int far = std::max(near + 1, static_cast<int>(std::lround(to * char_px)));
+    cv::Rect before, after;
+    if (horizontal) {
+      before = cv::Rect(r.x, r.y - far, r.width, far - near);
+      after = cv::Rect(r.x, r.y + r.height + near, r.width, far - near);
+    } else {
+      before = cv::Rect(r.x - far, r.y, far - near, r.height);
+      after = cv::Rect(r.x + r.width + near, r.y, far - near, r.height);
+    }
+    return std::pair<double, double>{ink_share(ink, before), ink_share(ink, after)};
+  };
+  // Strokes hang off a chain of glyph tops right beside it; a rule stands clear.
+  const auto [touch_a, touch_b] = bands(0.0, 0.25);
+  if (touch_a > 0.12 || touch_b > 0.12) return true;
+  const auto [near_a, near_b] = bands(0.1, 0.6);
+  return near_a > 0.15 && near_b > 0.15;
+}
+
+// Both sides of a rule clear of ink between 0.15 and 0.45 characters away: a rule in a gutter or
+// between modules; strokes chained along a text line have text right beside them.
+bool clear_sides(const cv::Mat& ink, const cv::Rect& r, bool horizontal, double char_px) {
+  const int near = std::max(1, static_cast<int>(std::lround(0.15 * char_px)));
+  const int far = std::max(near + 2, static_cast<int>(std::lround(0.45 * char_px)));
   cv::Rect before, after;
   if (horizontal) {
     before = cv::Rect(r.x, r.y - far, r.width, far - near);
@@ -31,17 +54,19 @@ bool crowded(const cv::Mat& ink, const cv::Rect& r, bool horizontal, double char
     before = cv::Rect(r.x - far, r.y, far - near, r.height);
     after = cv::Rect(r.x + r.width + near, r.y, far - near, r.height);
   }
-  return ink_share(ink, before) > 0.15 && ink_share(ink, after) > 0.15;
+  return ink_share(ink, before) < 0.06 && ink_share(ink, after) < 0.06;
 }
 
-void find_one_way(const cv::Mat& ink, bool horizontal, double char_px, const Options& options,
-                  std::vector<Rule>& rules, cv::Mat& rule_mask) {
+// dashed: a dotted or dashed rule, its dashes up to 0.8 characters apart. Only thin runs with
+// clear sides count then, since a closing that long chains glyph strokes too.
+void find_one_way(const cv::Mat& ink, bool horizontal, bool dashed, double char_px,
+                  const Options& options, std::vector<Rule>& rules, cv::Mat& rule_mask) {
   const int length =
       std::max(8, static_cast<int>(std::lround(options.min_rule_length_chars * 0.5 * char_px)));
   const cv::Size k = horizontal ? cv::Size(length, 1) : cv::Size(1, length);
   // A thin rule printed or scanned poorly breaks into dashes; close gaps shorter than the leading
   // of body text first (a wider closing would join the strokes of successive text lines).
-  const int mend = std::max(1, static_cast<int>(std::lround(0.3 * char_px)));
+  const int mend = std::max(1, static_cast<int>(std::lround((dashed ? 0.8 : 0.3) * char_px)));
   cv::Mat mended;
   cv::morphologyEx(ink, mended, cv::MORPH_CLOSE,
                    cv::getStructuringElement(cv::MORPH_RECT,
@@ -54,6 +79,10 @@ void find_one_way(const cv::Mat& ink, bool horizontal, double char_px, const Opt
   cv::morphologyEx(runs, bridged, cv::MORPH_CLOSE,
                    cv::getStructuringElement(
                        cv::MORPH_RECT, horizontal ? cv::Size(bridge, 1) : cv::Size(1, bridge)));
+  // The ink that is not part of a long run: glyph strokes, not a parallel rule of a double rule
+  // or a frame.
+  cv::Mat residue;
+  cv::subtract(ink, runs, residue);
   cv::Mat labels, stats, centroids;
   const int n = cv::connectedComponentsWithStats(bridged, labels, stats, centroids, 8, CV_32S);
   const double min_length = options.min_rule_length_chars * char_px;
@@ -68,11 +97,17 @@ void find_one_way(const cv::Mat& ink, bool horizontal, double char_px, const Opt
     // A long run that is thick on average is a bar or a dark photo edge, not a rule; a slanted
     // rule is thin but spans a few rows.
     if (thickness > max_thickness || across > 4 * max_thickness) continue;
-    // Glyph strokes of a large face can line up into a long thin run (the middle strokes of
-    // 「季重」); unlike a rule they have ink close by on both sides.
-    if (crowded(ink, r, horizontal, char_px)) continue;
-    rules.push_back(Rule{r, horizontal});
+    // Glyph strokes of a large face can line up into a long thin run along a line (the middle
+    // strokes of 「季重」); unlike a rule they have ink close by on both sides. Across the lines
+    // no run forms (the leading breaks it), and a column rule has text close by on both sides.
+    if (!dashed && horizontal && crowded(residue, r, horizontal, char_px)) continue;
     cv::Mat component = labels(r) == i;
+    if (dashed) {
+      if (across > std::max(3.0, 0.3 * char_px) || !clear_sides(ink, r, horizontal, char_px))
+        continue;
+      if (cv::countNonZero(component & rule_mask(r)) > 0) continue;  // found solid already
+    }
+    rules.push_back(Rule{r, horizontal});
     cv::Mat target = rule_mask(r);
     target.setTo(255, component & runs(r));
   }
@@ -87,8 +122,11 @@ std::vector<Rule> find_rules(cv::Mat& ink, double char_px, const Options& option
   cv::Mat search = ink.clone();
   for (const cv::Rect& p : photos) search(p & cv::Rect(0, 0, ink.cols, ink.rows)).setTo(0);
   cv::Mat rule_mask = cv::Mat::zeros(ink.size(), CV_8UC1);
-  find_one_way(search, true, char_px, options, rules, rule_mask);
-  find_one_way(search, false, char_px, options, rules, rule_mask);
+  find_one_way(search, true, false, char_px, options, rules, rule_mask);
+  find_one_way(search, false, false, char_px, options, rules, rule_mask);
+  // Dashed rules only across the lines: along a text line a long closing chains the top strokes
+  // of a row of characters into a "rule" with white on both sides.
+  find_one_way(search, false, true, char_px, options, rules, rule_mask);
   if (!rules.empty()) {
     cv::dilate(rule_mask, rule_mask, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
     ink.setTo(0, rule_mask);

@@ -25,6 +25,7 @@ struct Frame {
   cv::Size work_size;   ///< of the reduced, unturned image
   cv::Mat ink;          ///< CV_8UC1 255 = ink, in the frame
   cv::Mat gray;         ///< CV_8UC1 flattened gray, in the frame (paper ≈ 255)
+  cv::Mat clean_ink;    ///< the clean page's binary at full resolution, unturned (shared)
   double char_px = 0;   ///< body character size in frame px
 
   /// A frame rectangle as a clean-page box (outward rounding, clipped).
@@ -39,6 +40,9 @@ void reduce(const cv::Mat& binary, const cv::Mat& gray, double scale, cv::Mat& i
 
 /// Body character size in px of `ink` (see estimate_body_char_px).
 [[nodiscard]] double char_size_px(const cv::Mat& ink, double dpi, const Options& options);
+
+/// Clears the connected components of `ink` whose longer side is below max_side_px.
+void remove_marks(cv::Mat& ink, double max_side_px);
 
 /// True when the text of `ink` runs in vertical columns: more of its ink lies in long lines when
 /// smeared vertically than when smeared horizontally.
@@ -82,15 +86,17 @@ struct Block {
   double size = 0;         ///< median character size of its lines
   RegionKind kind = RegionKind::Other;
   bool flipped =
-      false;       ///< runs across the page's direction (a horizontal head on a vertical page)
-  int frame = -1;  ///< innermost frame holding it
+      false;          ///< runs across the page's direction (a horizontal head on a vertical page)
+  int frame = -1;     ///< innermost frame holding it
+  double stroke = 0;  ///< stroke width in body characters, measured at full resolution
 };
 
 /// Groups lines into blocks: lines of one size, one above the other within the leading, aligned
 /// on the left (body, captions) or centred (headlines), with no rule between them.
-[[nodiscard]] std::vector<Block> group_blocks(std::vector<TextLine>& lines, double char_px,
-                                              const Options& options,
-                                              const std::vector<Rule>& rules);
+[[nodiscard]] std::vector<Block> group_blocks(std::vector<TextLine>& lines, const cv::Mat& ink,
+                                              double char_px, const Options& options,
+                                              const std::vector<Rule>& rules,
+                                              const std::vector<cv::Rect>& photos);
 
 struct Page {
   Frame frame;
@@ -102,6 +108,10 @@ struct Page {
   int columns = 0;
   std::vector<std::string> notes;
 };
+
+/// Mean stroke width of the ink of `clean_box` in the full-resolution binary, px (twice the ink
+/// area over its outline).
+[[nodiscard]] double stroke_width_px(const cv::Mat& clean_ink, const Box& clean_box);
 
 /// Gives every block its kind; adds photo and advert blocks, merges masthead and header blocks.
 void classify(Page& page, int page_number, const Options& options);

@@ -1,0 +1,393 @@
+#include "segment/segment.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
+
+#include "core/issue.hpp"
+#include "ingest/ingest.hpp"
+#include "preprocess/preprocess.hpp"
+#include "synth/synth.hpp"
+
+namespace broadsheet::segment {
+namespace {
+
+// ---- Reading order on hand-made boxes (no pixels) ---------------------------------------------
+
+constexpr double kChar = 30;  // body character size of the hand-made pages, px
+
+OrderItem item(int x, int y, int w, int h, RegionKind kind) {
+  return {Box{x, y, w, h}, kind};
+}
+
+std::vector<std::size_t> order_of(const std::vector<OrderItem>& items,
+                                  Direction direction = Direction::Horizontal) {
+  return reading_order(items, direction, kChar);
+}
+
+TEST(ReadingOrderTest, ReadsTwoArticlesSideBySideArticleByArticle) {
+  // Article A on the left (headline over two columns), article B on the right.
+  const std::vector<OrderItem> items = {
+      item(1100, 300, 900, 800, RegionKind::Body),     // 0: B column 2
+      item(100, 300, 450, 800, RegionKind::Body),      // 1: A column 1
+      item(100, 200, 900, 80, RegionKind::Headline),   // 2: A headline
+      item(600, 300, 450, 800, RegionKind::Body),      // 3: A column 2
+      item(1100, 200, 900, 80, RegionKind::Headline),  // 4: B headline
+  };
+  EXPECT_EQ(order_of(items), (std::vector<std::size_t>{2, 1, 3, 4, 0}));
+}
+
+TEST(ReadingOrderTest, ReadsInsideAModuleKickerHeadlineSubheadlineBodyBylineJump) {
+  const std::vector<OrderItem> items = {
+      item(700, 1130, 210, 30, RegionKind::Jump),        // 0: （下轉第二版） under column 2
+      item(100, 400, 450, 700, RegionKind::Body),        // 1: column 1
+      item(300, 300, 500, 50, RegionKind::Subheadline),  // 2
+      item(600, 400, 450, 700, RegionKind::Body),        // 3: column 2
+      item(250, 200, 600, 90, RegionKind::Headline),     // 4
+      item(350, 140, 400, 45, RegionKind::Kicker),       // 5
+      item(900, 1130, 120, 30, RegionKind::Byline),      // 6
+  };
+  EXPECT_EQ(order_of(items), (std::vector<std::size_t>{5, 4, 2, 1, 3, 6, 0}));
+}
+
+TEST(ReadingOrderTest, ReadsModulesByTopInBandsLeftToRight) {
+  // Two modules whose tops differ by less than a body line form one band: left first. A module
+  // lower down comes after, even if it is further left.
+  const std::vector<OrderItem> items = {
+      item(1200, 210, 600, 80, RegionKind::Headline),  // 0: right module, 10 px lower
+      item(1200, 300, 600, 500, RegionKind::Body),     // 1
+      item(100, 200, 600, 80, RegionKind::Headline),   // 2: left module
+      item(100, 300, 600, 500, RegionKind::Body),      // 3
+      item(50, 1000, 600, 80, RegionKind::Headline),   // 4: lower module
+      item(50, 1100, 600, 400, RegionKind::Body),      // 5
+  };
+  EXPECT_EQ(order_of(items), (std::vector<std::size_t>{2, 3, 0, 1, 4, 5}));
+}
+
+TEST(ReadingOrderTest, PutsMastheadFirstAndAPhotoWithItsCaption) {
+  const std::vector<OrderItem> items = {
+      item(100, 1000, 800, 60, RegionKind::Caption),   // 0: under the photo
+      item(100, 500, 800, 480, RegionKind::Photo),     // 1
+      item(1000, 500, 500, 900, RegionKind::Body),     // 2: a column without headline, beside
+      item(100, 50, 1400, 300, RegionKind::Masthead),  // 3
+  };
+  const auto order = order_of(items);
+  ASSERT_EQ(order.size(), 4u);
+  EXPECT_EQ(order[0], 3u);
+  // The caption directly follows its photo.
+  const auto photo = std::find(order.begin(), order.end(), 1u);
+  ASSERT_NE(photo, order.end());
+  ASSERT_NE(photo + 1, order.end());
+  EXPECT_EQ(*(photo + 1), 0u);
+}
+
+TEST(ReadingOrderTest, ReadsVerticalColumnsRightToLeft) {
+  // A vertical page: the headline on the right, columns read from right to left.
+  const std::vector<OrderItem> items = {
+      item(100, 100, 60, 800, RegionKind::Body),    // 0: left-most column
+      item(200, 100, 60, 800, RegionKind::Body),    // 1
+      item(300, 100, 60, 800, RegionKind::Body),    // 2
+      item(300, 20, 60, 60, RegionKind::Headline),  // 3: over the right-most column
+  };
+  EXPECT_EQ(order_of(items, Direction::Vertical), (std::vector<std::size_t>{3, 2, 1, 0}));
+}
+
+TEST(ReadingOrderTest, HandlesEmptyAndSingleInput) {
+  EXPECT_TRUE(order_of({}).empty());
+  EXPECT_EQ(order_of({item(0, 0, 10, 10, RegionKind::Body)}), (std::vector<std::size_t>{0}));
+}
+
+// ---- Pages drawn in code ------------------------------------------------------------------------
+//
+// Ink is drawn as "glyphs": a few random strokes in a square cell that reach across it, so that a
+// glyph binarises like a CJK character (one connected mark about a cell high) and not like a
+// solid block. Lines are justified rows of cells with a small gap; paragraphs start two cells in.
+
+struct DrawnPage {
+  cv::Mat ink;               // CV_8UC1, 255 = ink
+  std::vector<Box> columns;  // body column boxes
+  Box headline;
+  Box photo;
+};
+
+void draw_glyph(cv::Mat& ink, cv::Rect cell, cv::RNG& rng) {
+  const int m = std::max(1, cell.width / 10);
+  const int t = std::max(2, cell.width / 12);
+  const int x0 = cell.x + m;
+  const int y0 = cell.y + m;
+  const int x1 = cell.x + cell.width - m;
+  const int y1 = cell.y + cell.height - m;
+  cv::line(ink, {x0, rng.uniform(y0, y1)}, {x1, rng.uniform(y0, y1)}, cv::Scalar(255), t);
+  cv::line(ink, {rng.uniform(x0, x1), y0}, {rng.uniform(x0, x1), y1}, cv::Scalar(255), t);
+  const int strokes = rng.uniform(1, 4);
+  for (int i = 0; i < strokes; ++i) {
+    const int y = rng.uniform(y0, y1);
+    cv::line(ink, {rng.uniform(x0, (x0 + x1) / 2), y}, {rng.uniform((x0 + x1) / 2, x1), y},
+             cv::Scalar(255), t);
+  }
+}
+
+// A justified text column of `lines` lines, `per_line` cells each; returns its ink box.
+Box draw_column(cv::Mat& ink, int x, int y, int per_line, int lines, int cell, cv::RNG& rng) {
+  const int pitch = cell + cell / 2;  // leading of half a character
+  for (int l = 0; l < lines; ++l) {
+    const bool first = l % 7 == 0;
+    const bool last = l % 7 == 6 || l == lines - 1;
+    const int from = first ? 2 : 0;
+    const int to = last ? per_line / 2 : per_line;
+    for (int k = from; k < to; ++k) {
+      draw_glyph(ink, cv::Rect(x + k * cell, y + l * pitch, cell, cell), rng);
+    }
+  }
+  return Box{x, y, per_line * cell, (lines - 1) * pitch + cell};
+}
+
+// Three columns under a headline, a photo in the lower right, at 300 dpi with 30 px type.
+DrawnPage draw_page(bool with_photo) {
+  DrawnPage page;
+  const int c = static_cast<int>(kChar);
+  page.ink = cv::Mat::zeros(2400, 1700, CV_8UC1);
+  cv::RNG rng(12345);
+  // Headline: 10 glyphs of 3 characters, centred over the columns, thicker strokes.
+  const int hc = 3 * c;
+  const int hx = 350;
+  for (int k = 0; k < 10; ++k) {
+    cv::Mat glyph = cv::Mat::zeros(hc, hc, CV_8UC1);
+    draw_glyph(glyph, cv::Rect(0, 0, hc, hc), rng);
+    cv::dilate(glyph, glyph, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 5)));
+    glyph.copyTo(page.ink(cv::Rect(hx + k * hc, 150, hc, hc)), glyph);
+  }
+  page.headline = Box{hx, 150, 10 * hc, hc};
+  // Three columns of 15 characters, gutters of 1.5 characters.
+  const int per_line = 15;
+  const int col_w = per_line * c;
+  const int gutter = 45;
+  const int top = 150 + hc + c;
+  for (int i = 0; i < 3; ++i) {
+    const int lines = (with_photo && i == 2) ? 14 : 40;
+    page.columns.push_back(
+        draw_column(page.ink, 100 + i * (col_w + gutter), top, per_line, lines, c, rng));
+  }
+  if (with_photo) {
+    // A half-tone photo under the short third column: dots whose size follows a gradient.
+    const Box& third = page.columns[2];
+    page.photo = Box{third.x, third.y + third.h + 2 * c, third.w, 900};
+    for (int y = 0; y < page.photo.h; y += 6) {
+      for (int x = 0; x < page.photo.w; x += 6) {
+        const double tone = 0.3 + 0.6 * (static_cast<double>(x) / page.photo.w);
+        const int r = static_cast<int>(std::lround(3.2 * tone));
+        if (r > 0) {
+          cv::circle(page.ink, {page.photo.x + x + 3, page.photo.y + y + 3}, r, cv::Scalar(255),
+                     cv::FILLED);
+        }
+      }
+    }
+  }
+  return page;
+}
+
+preprocess::CleanPage clean_from_ink(const cv::Mat& ink, double dpi = 300) {
+  preprocess::CleanPage page;
+  page.binary = ink.clone();
+  // A half-tone is gray on paper: blur the dots into tone as a scan would.
+  cv::Mat gray = 255 - ink;
+  cv::GaussianBlur(gray, page.gray, cv::Size(5, 5), 1.5);
+  page.dpi = dpi;
+  page.transform = preprocess::Transform::identity(ink.size());
+  return page;
+}
+
+std::vector<Region> of_kind(const PageLayout& layout, RegionKind kind) {
+  std::vector<Region> out;
+  for (const Region& r : layout.regions) {
+    if (r.kind == kind) out.push_back(r);
+  }
+  return out;
+}
+
+double best_iou(const Box& truth, const std::vector<Region>& regions) {
+  double best = 0;
+  for (const Region& r : regions) best = std::max(best, iou(truth, r.bbox));
+  return best;
+}
+
+TEST(SegmentPageTest, FindsThreeColumnsOfBodyUnderAHeadline) {
+  const DrawnPage drawn = draw_page(false);
+  const auto layout = segment_page(clean_from_ink(drawn.ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  EXPECT_NEAR(layout->columns, 3, 1);
+  EXPECT_NEAR(layout->body_char_px, kChar, 0.25 * kChar);
+  EXPECT_EQ(layout->direction, Direction::Horizontal);
+  const auto bodies = of_kind(*layout, RegionKind::Body);
+  for (const Box& column : drawn.columns) {
+    EXPECT_GE(best_iou(column, bodies), 0.8) << "column at x=" << column.x;
+  }
+  const auto headlines = of_kind(*layout, RegionKind::Headline);
+  ASSERT_EQ(headlines.size(), 1u);
+  EXPECT_GE(iou(headlines[0].bbox, drawn.headline), 0.8);
+  // Ids in reading order, headline first, then the columns left to right.
+  ASSERT_FALSE(layout->regions.empty());
+  EXPECT_EQ(layout->regions.front().id, "p1-r1");
+  EXPECT_EQ(layout->regions.front().kind, RegionKind::Headline);
+  int last_x = -1;
+  for (const Region& r : layout->regions) {
+    if (r.kind != RegionKind::Body) continue;
+    EXPECT_GT(r.bbox.x, last_x);
+    last_x = r.bbox.x;
+  }
+}
+
+TEST(SegmentPageTest, BodyRegionsNeverOverlap) {
+  const DrawnPage drawn = draw_page(true);
+  const auto layout = segment_page(clean_from_ink(drawn.ink), 3);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  const auto bodies = of_kind(*layout, RegionKind::Body);
+  ASSERT_GE(bodies.size(), 3u);
+  for (std::size_t i = 0; i < bodies.size(); ++i) {
+    for (std::size_t j = i + 1; j < bodies.size(); ++j) {
+      EXPECT_EQ(intersection_area(bodies[i].bbox, bodies[j].bbox), 0)
+          << bodies[i].id << " and " << bodies[j].id;
+    }
+  }
+  for (const Region& r : layout->regions) {
+    EXPECT_EQ(r.id.rfind("p3-r", 0), 0u) << r.id;
+    EXPECT_TRUE(r.text.empty());
+    EXPECT_FALSE(r.article_id.has_value());
+  }
+}
+
+TEST(SegmentPageTest, FindsAHalfTonePhoto) {
+  const DrawnPage drawn = draw_page(true);
+  const auto layout = segment_page(clean_from_ink(drawn.ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  const auto photos = of_kind(*layout, RegionKind::Photo);
+  ASSERT_EQ(photos.size(), 1u);
+  EXPECT_GE(iou(photos[0].bbox, drawn.photo), 0.8);
+  // The photo's dots are not text.
+  for (const Region& r : of_kind(*layout, RegionKind::Body)) {
+    EXPECT_LT(intersection_area(r.bbox, drawn.photo), r.bbox.area() / 10) << r.id;
+  }
+}
+
+TEST(SegmentPageTest, ReportsBoxesInOriginalScanCoordinates) {
+  const DrawnPage drawn = draw_page(false);
+  preprocess::CleanPage page = clean_from_ink(drawn.ink);
+  // The clean page was cut from a scan at (200, 100).
+  page.transform.clean_to_original = cv::Matx23d(1, 0, 200, 0, 1, 100);
+  page.transform.original_size = cv::Size(2200, 2700);
+  const auto layout = segment_page(page, 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  const auto bodies = of_kind(*layout, RegionKind::Body);
+  for (Box column : drawn.columns) {
+    column.x += 200;
+    column.y += 100;
+    EXPECT_GE(best_iou(column, bodies), 0.8);
+  }
+}
+
+TEST(SegmentPageTest, BlankPageGivesANoteAndNoRegions) {
+  const auto layout = segment_page(clean_from_ink(cv::Mat::zeros(2000, 1500, CV_8UC1)), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  EXPECT_TRUE(layout->regions.empty());
+  ASSERT_FALSE(layout->notes.empty());
+  EXPECT_NE(layout->notes.front().find("no text"), std::string::npos);
+}
+
+TEST(SegmentPageTest, TinyImageGivesANote) {
+  cv::Mat ink = cv::Mat::zeros(20, 30, CV_8UC1);
+  cv::line(ink, {2, 10}, {27, 10}, cv::Scalar(255), 2);
+  const auto layout = segment_page(clean_from_ink(ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  EXPECT_TRUE(layout->regions.empty());
+  ASSERT_FALSE(layout->notes.empty());
+  EXPECT_NE(layout->notes.front().find("too small"), std::string::npos);
+}
+
+TEST(SegmentPageTest, AllPhotoPageGivesAPhotoAndANote) {
+  // A half-tone over the whole page: dots growing from light to dark, as a printed photo.
+  cv::Mat ink = cv::Mat::zeros(1800, 1400, CV_8UC1);
+  for (int y = 0; y < ink.rows; y += 6) {
+    for (int x = 0; x < ink.cols; x += 6) {
+      const double tone = 0.3 + 0.6 * (static_cast<double>(y) / ink.rows);
+      const int r = static_cast<int>(std::lround(3.2 * tone));
+      if (r > 0) cv::circle(ink, {x + 3, y + 3}, r, cv::Scalar(255), cv::FILLED);
+    }
+  }
+  const auto layout = segment_page(clean_from_ink(ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  const auto photos = of_kind(*layout, RegionKind::Photo);
+  ASSERT_EQ(photos.size(), 1u);
+  EXPECT_GE(iou(photos[0].bbox, Box{0, 0, ink.cols, ink.rows}), 0.8);
+  EXPECT_TRUE(of_kind(*layout, RegionKind::Body).empty());
+  EXPECT_FALSE(layout->notes.empty());
+}
+
+TEST(SegmentPageTest, RejectsAnEmptyBinary) {
+  preprocess::CleanPage page;
+  const auto layout = segment_page(page, 1);
+  ASSERT_FALSE(layout);
+  EXPECT_EQ(layout.error().code, ErrorCode::InputRejected);
+  EXPECT_EQ(layout.error().stage, "segment");
+}
+
+TEST(SegmentOptionsTest, ValidateNamesTheBadField) {
+  EXPECT_TRUE(validate(Options{}));
+  Options bad;
+  bad.work_dpi = 10;
+  const auto r = validate(bad);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::BadArguments);
+  EXPECT_NE(r.error().message.find("work_dpi"), std::string::npos);
+}
+
+TEST(SegmentPageTest, EstimatesBodyCharacterSize) {
+  const DrawnPage drawn = draw_page(false);
+  EXPECT_NEAR(estimate_body_char_px(drawn.ink, 300), kChar, 0.25 * kChar);
+  EXPECT_EQ(estimate_body_char_px(cv::Mat(), 300), 0);
+}
+
+// ---- A synthesised page (tests/synth)
+// -------------------------------------------------------------
+
+TEST(SegmentPageTest, FindsTheBodyColumnsOfASynthesisedPage) {
+  synth::Options options;
+  options.seed = 5;
+  options.dpi = 200;
+  options.pages_min = 2;
+  options.pages_max = 2;
+  const auto issue = synth::render_random_issue(options, 0);
+  ASSERT_TRUE(issue) << issue.error().describe();
+  ASSERT_FALSE(issue->pages.empty());
+  const auto& rendered = issue->pages[1];
+  const Page& truth = issue->truth.pages[1];
+  ingest::PageImage image;
+  if (rendered.scan.channels() == 3) {
+    cv::cvtColor(rendered.scan, image.gray, cv::COLOR_BGR2GRAY);
+  } else {
+    image.gray = rendered.scan;
+  }
+  image.dpi = 200;
+  const auto clean = preprocess::clean_page(image);
+  ASSERT_TRUE(clean) << clean.error().describe();
+  ASSERT_EQ(clean->size(), 1u);
+  const auto layout = segment_page(clean->front(), truth.page);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  const auto bodies = of_kind(*layout, RegionKind::Body);
+  int truth_bodies = 0;
+  int found = 0;
+  for (const Region& t : truth.regions) {
+    if (t.kind != RegionKind::Body) continue;
+    ++truth_bodies;
+    if (best_iou(t.bbox, bodies) >= 0.5) ++found;
+  }
+  ASSERT_GT(truth_bodies, 0);
+  EXPECT_GE(found, 0.85 * truth_bodies) << found << " of " << truth_bodies << " body regions";
+}
+
+}  // namespace
+}  // namespace broadsheet::segment
