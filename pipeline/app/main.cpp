@@ -78,7 +78,7 @@ struct RunArgs {
   int jobs = 0;
   std::string tessdata;
   bool quiet = false;
-  std::string pipeline = "baseline";
+  std::string pipeline = "layout";
   bool debug_images = false;
   bool force = false;
 };
@@ -107,9 +107,8 @@ broadsheet::batch::Pipeline pipeline_from(const std::string& name) {
 }
 
 constexpr const char* kPipelineHelp =
-    "baseline: Tesseract's own layout on the whole page (PSM 3; the default until the layout "
-    "pipeline beats it); layout: broadsheet's page analysis, then Tesseract region by region "
-    "(in development)";
+    "layout: broadsheet's page analysis, then Tesseract region by region (default); baseline: "
+    "Tesseract's own layout analysis on the whole page (PSM 3), the bar layout must beat";
 
 int do_run(const RunArgs& args) {
   broadsheet::batch::RunOptions options;
@@ -246,7 +245,7 @@ int main(int argc, char** argv) {
                 "OUT/<issue id>/debug/");
 
   std::string page_image, page_out, page_tessdata, page_debug;
-  std::string page_pipeline = "baseline";
+  std::string page_pipeline = "layout";
   CLI::App* page = app.add_subcommand(
       "page",
       "Process one scan and print its issue.json (or write it with -o).\n"
