@@ -26,6 +26,7 @@
 #include "batch/batch.hpp"
 #include "core/issue_json.hpp"
 #include "eval/eval.hpp"
+#include "reassemble/reassemble.hpp"
 
 namespace fs = std::filesystem;
 using broadsheet::Error;
@@ -195,6 +196,34 @@ int do_page(const std::string& image, const std::string& out, const std::string&
   return code(ExitCode::Ok);
 }
 
+// Re-runs reassembly alone on an issue folder written by `run`: its pages (regions and text) are
+// read back from issue.json, articles are rebuilt and the file is replaced atomically.
+int do_assemble(const std::string& folder) {
+  const fs::path path = fs::path(folder) / "issue.json";
+  auto issue = broadsheet::read_issue_json(path);
+  if (!issue) {
+    print_error(issue.error());
+    return code(ExitCode::BadArguments);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  auto assembled = broadsheet::reassemble::reassemble_issue(std::move(*issue));
+  if (!assembled) {
+    Error e = assembled.error();
+    e.input = path;
+    print_error(e);
+    return code(exit_code_for(e));
+  }
+  auto written = broadsheet::write_issue_json(path, *assembled);
+  if (!written) {
+    print_error(written.error());
+    return code(exit_code_for(written.error()));
+  }
+  fmt::print(stderr, "broadsheet: {}: {} articles in {:.3f} s\n", path.string(),
+             assembled->articles.size(),
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return code(ExitCode::Ok);
+}
+
 int do_eval(const std::string& truth, const std::string& out, bool json) {
   auto report = broadsheet::eval::evaluate_dirs(truth, out);
   if (!report) {
@@ -258,6 +287,14 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   page->add_option("--debug-images", page_debug, "Write the page's overlay into this folder");
 
+  std::string assemble_folder;
+  CLI::App* assemble = app.add_subcommand(
+      "assemble",
+      "Re-run reassembly alone (articles, continuations, metadata) on an issue folder written by\n"
+      "run, in place. Example: broadsheet assemble output/yangquan-ribao/2025-08-07");
+  assemble->add_option("issue", assemble_folder, "OUT/<issue id> folder holding issue.json")
+      ->required();
+
   std::string eval_truth, eval_out;
   bool eval_json = false;
   CLI::App* eval = app.add_subcommand(
@@ -280,6 +317,7 @@ int main(int argc, char** argv) {
     if (*page)
       return do_page(page_image, page_out, page_tessdata, pipeline_from(page_pipeline), page_debug);
     if (*eval) return do_eval(eval_truth, eval_out, eval_json);
+    if (*assemble) return do_assemble(assemble_folder);
   } catch (const std::exception& e) {
     if (std::getenv("BROADSHEET_DEBUG") != nullptr) throw;
     fmt::print(stderr,

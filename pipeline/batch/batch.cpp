@@ -20,6 +20,7 @@
 #include "batch/manifest.hpp"
 #include "core/issue_json.hpp"
 #include "ingest/ingest.hpp"
+#include "reassemble/reassemble.hpp"
 
 #ifndef BROADSHEET_VERSION
 #define BROADSHEET_VERSION "0.0.0"
@@ -67,7 +68,8 @@ nlohmann::json provenance(const recognize::EngineOptions& engine, const PageOpti
           {"sauvola_k", page.preprocess.sauvola_k}},
          {{"stage", "segment"}, {"work_dpi", page.segment.work_dpi}},
          {{"stage", "recognize"},
-          {"mode", "region by region: PSM 6 blocks, PSM 7 jump and byline lines"}}});
+          {"mode", "region by region: PSM 6 blocks, PSM 7 jump and byline lines"}},
+         {{"stage", "reassemble"}}});
   }
   return p;
 }
@@ -258,6 +260,17 @@ Result<RunSummary> run(const RunOptions& options,
     issue.provenance = prov;
     issue.provenance["run"] = {
         {"seconds", seconds}, {"pages", ok_pages}, {"peak_rss_mib", peak_rss_mib()}};
+    if (options.page.pipeline == Pipeline::Layout) {
+      // Articles from the regions of all pages; if reassembly fails the pages are still written.
+      auto assembled = reassemble::reassemble_issue(issue);
+      if (assembled) {
+        issue = std::move(*assembled);
+      } else {
+        Error e = assembled.error();
+        e.input = issue_dir;
+        summary.errors.push_back(e);
+      }
+    }
     if (auto written = write_issue_json(issue_dir / "issue.json", issue); !written) {
       summary.errors.push_back(written.error());
       return;

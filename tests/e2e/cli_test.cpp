@@ -94,6 +94,44 @@ TEST_F(CliTest, EvalWithoutTruthExitsOneAndSaysWhatItWants) {
   EXPECT_NE(o.out.find("truth.json"), std::string::npos) << o.out;
 }
 
+TEST_F(CliTest, AssembleRebuildsArticlesFromSavedPages) {
+  Issue issue;
+  issue.issue.id = "paper/2025-08-07";
+  Page page;
+  page.width = 1000;
+  page.height = 1000;
+  auto add = [&](RegionKind kind, Box box, const std::string& text) {
+    Region r;
+    r.id = "p1-r" + std::to_string(page.regions.size() + 1);
+    r.kind = kind;
+    r.bbox = box;
+    r.text = text;
+    page.regions.push_back(r);
+  };
+  add(RegionKind::Headline, {100, 100, 800, 60}, "雷健坤調研重點項目建設");
+  add(RegionKind::Body, {100, 200, 390, 500},
+      "本報訊 8月6日，市委書記雷健坤深入郊區調研。她強調，要認真落實部署要求，還就中心醫院周邊");
+  add(RegionKind::Body, {510, 200, 390, 500}, "配套、生態新城路網建設等，聽取相關負責人匯報。");
+  add(RegionKind::Byline, {700, 720, 200, 30}, "（郁靜 子煜）");
+  issue.pages.push_back(page);
+  const fs::path folder = dir_ / "out" / "paper" / "2025-08-07";
+  ASSERT_TRUE(write_issue_json(folder / "issue.json", issue));
+
+  const Outcome o = run_cli("assemble " + folder.string());
+  ASSERT_EQ(o.exit_code, 0) << o.out;
+  auto back = read_issue_json(folder / "issue.json");
+  ASSERT_TRUE(back) << back.error().describe();
+  ASSERT_EQ(back->articles.size(), 1u);
+  const Article& a = back->articles[0];
+  EXPECT_EQ(a.headline.value_or(""), "雷健坤調研重點項目建設");
+  EXPECT_EQ(text::comparable(a.byline.value_or("")), text::comparable("郁靜 子煜"));
+  // The sentence broken over the column comes out whole: nothing inserted.
+  EXPECT_NE(a.text.find("周邊配套"), std::string::npos) << a.text;
+  EXPECT_EQ(back->pages[0].regions[1].article_id, a.id);
+
+  EXPECT_EQ(run_cli("assemble " + (dir_ / "nope").string()).exit_code, 1);
+}
+
 // The whole baseline on one small page, beside files that are not pages: good pages are written,
 // bad ones named, and the exit code says some inputs failed.
 TEST_F(CliTest, RunReadsGoodPagesAndNamesBadOnes) {

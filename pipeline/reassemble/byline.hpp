@@ -1,0 +1,42 @@
+#pragma once
+/// Bylines and photo credits.
+///
+/// A byline closes an article in full-width brackets: （郁靜 子煜）, （本報記者 郝文傑）,
+/// （本報通訊員 侯建軍）, （王 磊 李 娜）; unbracketed only after a reporter's title (本報記者
+/// 張三). A caption ends with the photographer's credit: "…熠熠生輝。　張澤慧攝" → credit
+/// "張澤慧攝", byline "張澤慧". Datelines (本報訊, 新華社北京8月6日電（記者周凡）) are not bylines:
+/// they stay in the text.
+///
+/// Pure functions; thread-safe.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace broadsheet::reassemble {
+
+/// The names of a byline line, without brackets, white space runs folded to one space:
+/// "（郁靜 子煜）" → "郁靜 子煜". nullopt for anything that is not a byline (a sentence, a jump
+/// line, a bracketed number). Tolerates one lost bracket.
+[[nodiscard]] std::optional<std::string> parse_byline(std::string_view text);
+
+struct SplitByline {
+  std::string text;    ///< what precedes the byline, trimmed
+  std::string byline;  ///< names, as parse_byline gives them
+};
+
+/// A byline printed on the last line of the body, after the last sentence:
+/// "…持續向好態勢。（郁靜 子煜）" → {"…持續向好態勢。", "郁靜 子煜"}. A bracket after anything but
+/// a sentence end is part of the text (…黨委（黨組）).
+[[nodiscard]] std::optional<SplitByline> split_trailing_byline(std::string_view text);
+
+struct Credit {
+  std::string text;    ///< the caption without the credit, trimmed
+  std::string credit;  ///< "張澤慧攝", as printed (spaces at the ends trimmed)
+  std::string byline;  ///< "張澤慧": the credit without 攝
+};
+
+/// The photographer's credit at the end of a caption; nullopt when the caption has none.
+[[nodiscard]] std::optional<Credit> split_credit(std::string_view caption);
+
+}  // namespace broadsheet::reassemble

@@ -1,0 +1,707 @@
+#include "reassemble/reassemble.hpp"
+
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "core/text.hpp"
+#include "reassemble/byline.hpp"
+#include "reassemble/metadata.hpp"
+
+namespace broadsheet::reassemble {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Builders: small pages laid out like a 300 dpi broadsheet — body characters 30 px, columns 420
+// px wide with 42 px gutters, lines 44 px apart.
+
+constexpr int kChar = 30;
+constexpr int kPitch = 44;
+constexpr int kColumn = 420;
+constexpr int kGutter = 42;
+
+int column_x(int column) {
+  return 100 + column * (kColumn + kGutter);
+}
+
+Region region(std::string id, RegionKind kind, Box box, std::string text) {
+  Region r;
+  r.id = std::move(id);
+  r.kind = kind;
+  r.bbox = box;
+  r.text = std::move(text);
+  r.confidence = 0.9;
+  return r;
+}
+
+/// A one-line display region (headline, kicker, jump, byline) of `chars_px` characters.
+Region line(std::string id, RegionKind kind, int x, int y, std::string text, int chars_px = kChar) {
+  const auto n = static_cast<int>(text::to_u32(text).size());
+  Region r = region(std::move(id), kind, {x, y, n * chars_px, chars_px}, text);
+  r.lines.push_back({r.bbox, r.text, 0.9});
+  return r;
+}
+
+/// A body column set 14 characters a line with line boxes: `indent` (the first line starts a
+/// paragraph, two characters in) and `short_end` (the last line ends one, short) give the
+/// paragraph cues.
+Region column(std::string id, int col, int y, const std::string& text, bool indent,
+              bool short_end) {
+  const std::u32string u = text::to_u32(text);
+  std::vector<Line> lines;
+  std::size_t at = 0;
+  for (int k = 0; at < u.size(); ++k) {
+    const std::size_t n = std::min<std::size_t>(k == 0 && indent ? 12 : 14, u.size() - at);
+    const int x = column_x(col) + (k == 0 && indent ? 2 * kChar : 0);
+    const bool last = at + n >= u.size();
+    const int full = column_x(col) + kColumn - x;
+    const int w = last && short_end ? std::min(full / 2, static_cast<int>(n) * kChar) : full;
+    lines.push_back({{x, y + k * kPitch, w, kChar}, text::to_utf8(u.substr(at, n)), 0.9});
+    at += n;
+  }
+  const int h = (static_cast<int>(lines.size()) - 1) * kPitch + kChar;
+  Region r = region(std::move(id), RegionKind::Body, {column_x(col), y, kColumn, h}, text);
+  r.lines = std::move(lines);
+  return r;
+}
+
+Page page(int scan_index, std::vector<Region> regions) {
+  Page p;
+  p.scan_index = scan_index;
+  p.page = scan_index + 1;
+  p.width = 3000;
+  p.height = 4800;
+  for (const Region& r : regions) p.text += (p.text.empty() ? "" : "\n") + r.text;
+  p.regions = std::move(regions);
+  return p;
+}
+
+Region header(std::string id, int number) {
+  return line(std::move(id), RegionKind::Header, 100, 100,
+              "第" + std::to_string(number) + "版  陽泉日報 要聞 2025年8月7日  星期四");
+}
+
+const Article* find_article(const Issue& issue, std::string_view headline_part) {
+  for (const Article& a : issue.articles)
+    if (a.headline && a.headline->find(headline_part) != std::string::npos) return &a;
+  return nullptr;
+}
+
+Issue run(Issue in, const Options& options = {}) {
+  auto out = reassemble_issue(std::move(in), options);
+  EXPECT_TRUE(out.has_value()) << (out ? "" : out.error().describe());
+  return out ? *out : Issue{};
+}
+
+// ---------------------------------------------------------------------------------------------
+
+TEST(ReassembleTest, JoinsColumnsAcrossASentenceBreakWithNothingInserted) {
+  Issue in;
+  in.pages.push_back(page(
+      0, {line("p1-r1", RegionKind::Headline, 300, 500, "雷健坤調研重點項目建設", 70),
+          column("p1-r2", 0, 620,
+                 "本報訊 8月6日，市委書記雷健坤深入郊區調研。雷健坤還就中心醫院周邊", true, false),
+          column("p1-r3", 1, 620, "配套、生態新城路網建設等，聽取相關負責人匯報。", false, true),
+          line("p1-r4", RegionKind::Byline, 700, 800, "（郁靜 子煜）")}));
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 1u);
+  const Article& a = out.articles[0];
+  EXPECT_EQ(a.headline, "雷健坤調研重點項目建設");
+  EXPECT_EQ(a.byline, "郁靜 子煜");
+  EXPECT_NE(a.text.find("周邊配套"), std::string::npos) << a.text;
+  EXPECT_EQ(
+      a.text,
+      "本報訊 8月6日，市委書記雷健坤深入郊區調研。雷健坤還就中心醫院周邊配套、生態新城路網建設"
+      "等，聽取相關負責人匯報。");
+  EXPECT_EQ(a.paragraphs.size(), 1u);
+  ASSERT_EQ(a.parts.size(), 1u);
+  EXPECT_EQ(a.parts[0].region_ids, (std::vector<std::string>{"p1-r1", "p1-r2", "p1-r3", "p1-r4"}));
+  EXPECT_EQ(a.parts[0].bbox,
+            unite(unite(in.pages[0].regions[0].bbox, in.pages[0].regions[1].bbox),
+                  unite(in.pages[0].regions[2].bbox, in.pages[0].regions[3].bbox)));
+  for (const Region& r : out.pages[0].regions) EXPECT_EQ(r.article_id, a.id) << r.id;
+}
+
+TEST(ReassembleTest, KeepsParagraphsWhereAColumnStartsOne) {
+  Issue in;
+  in.pages.push_back(
+      page(0, {line("p1-r1", RegionKind::Headline, 300, 500, "全市防汛工作調度會召開", 70),
+               column("p1-r2", 0, 620, "本報訊 8月6日，市防汛抗旱指揮部召開調度會。", true, true),
+               column("p1-r3", 1, 620, "會議要求，要壓緊壓實責任。", true, true)}));
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 1u);
+  EXPECT_EQ(out.articles[0].text,
+            "本報訊 8月6日，市防汛抗旱指揮部召開調度會。\n會議要求，要壓緊壓實責任。");
+  EXPECT_EQ(out.articles[0].paragraphs.size(), 2u);
+}
+
+/// Page 1 with one article that jumps to `to`; a continuation page with the repeated headline.
+Issue two_page_issue() {
+  Issue in;
+  in.pages.push_back(
+      page(0, {line("p1-r1", RegionKind::Headline, 300, 500, "“小托管”托起職工“大幸福”", 70),
+               column("p1-r2", 0, 620, "暑假來臨，職工家庭面臨孩子無處", true, false),
+               line("p1-r3", RegionKind::Jump, 300, 820, "（下轉第二版）")}));
+  in.pages.push_back(
+      page(1, {header("p2-r1", 2),
+               line("p2-r2", RegionKind::Headline, 300, 300, "“小托管”托起職工“大幸福”", 60),
+               line("p2-r3", RegionKind::Jump, 100, 380, "（上接第一版）"),
+               column("p2-r4", 0, 430, "可去、家長看護難等問題。", false, true),
+               line("p2-r5", RegionKind::Byline, 300, 600, "（本報記者 郝文傑）")}));
+  return in;
+}
+
+TEST(ReassembleTest, LinksATwoPageContinuation) {
+  const Issue out = run(two_page_issue());
+  ASSERT_EQ(out.articles.size(), 1u);
+  const Article& a = out.articles[0];
+  EXPECT_EQ(a.pages, (std::vector<int>{1, 2}));
+  ASSERT_EQ(a.continuations.size(), 1u);
+  EXPECT_EQ(a.continuations[0], (Continuation{1, 2, "下轉第二版"}));
+  ASSERT_EQ(a.parts.size(), 2u);
+  EXPECT_EQ(a.parts[0].page, 1);
+  EXPECT_EQ(a.parts[1].page, 2);
+  EXPECT_EQ(a.parts[0].text, "暑假來臨，職工家庭面臨孩子無處");
+  EXPECT_EQ(a.parts[1].text, "可去、家長看護難等問題。");
+  EXPECT_EQ(a.parts[1].region_ids, (std::vector<std::string>{"p2-r2", "p2-r3", "p2-r4", "p2-r5"}));
+  // The continuation goes on with the cut paragraph: joined with nothing in between.
+  EXPECT_EQ(a.text, "暑假來臨，職工家庭面臨孩子無處可去、家長看護難等問題。");
+  EXPECT_EQ(a.byline, "本報記者 郝文傑");
+  EXPECT_EQ(a.headline, "“小托管”托起職工“大幸福”");
+  EXPECT_FALSE(out.pages[1].regions[0].article_id.has_value());  // the running header
+}
+
+TEST(ReassembleTest, LinksAJumpLineLeftInsideTheBody) {
+  Issue in = two_page_issue();
+  // Segment did not split either jump line from its column.
+  Region& body1 = in.pages[0].regions[1];
+  body1.text += "（下轉第二版）";
+  in.pages[0].regions.erase(in.pages[0].regions.begin() + 2);
+  Region& body2 = in.pages[1].regions[3];
+  body2.text = "(上接第一版)" + body2.text;
+  in.pages[1].regions.erase(in.pages[1].regions.begin() + 2);
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 1u);
+  EXPECT_EQ(out.articles[0].pages, (std::vector<int>{1, 2}));
+  EXPECT_EQ(out.articles[0].text, "暑假來臨，職工家庭面臨孩子無處可去、家長看護難等問題。");
+}
+
+TEST(ReassembleTest, LinksAChainOverThreePages) {
+  Issue in;
+  in.pages.push_back(page(
+      0,
+      {line("p1-r1", RegionKind::Headline, 300, 500, "全市經濟運行穩中有進", 70),
+       column("p1-r2", 0, 620, "本報訊 上半年，全市地區生產總值", true, false),
+       line("p1-r3", RegionKind::Jump, 300, 820, "（下轉第二版）"),
+       line("p1-r4", RegionKind::Headline, 300, 1500, "市區新開通3條公交線路", 70),
+       column("p1-r5", 0, 1600, "本報訊 為方便市民出行，市公交公司新開通3條線路。", true, true)}));
+  in.pages.push_back(
+      page(1, {header("p2-r1", 2), line("p2-r2", RegionKind::Jump, 100, 300, "（上接第一版）"),
+               column("p2-r3", 0, 350, "同比增長5.1%，增速高於全省平均", false, false),
+               line("p2-r4", RegionKind::Jump, 300, 550, "（下轉第三版）")}));
+  in.pages.push_back(page(
+      2, {header("p3-r1", 3), line("p3-r2", RegionKind::Headline, 300, 300, "全市經濟運行", 60),
+          line("p3-r3", RegionKind::Jump, 100, 380, "（上接第二版）"),
+          column("p3-r4", 0, 430, "水平0.6個百分點。", false, true),
+          line("p3-r5", RegionKind::Byline, 300, 600, "（郭 贊）")}));
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 2u);
+  const Article* a = find_article(out, "經濟運行");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->pages, (std::vector<int>{1, 2, 3}));
+  ASSERT_EQ(a->continuations.size(), 2u);
+  EXPECT_EQ(a->continuations[0], (Continuation{1, 2, "下轉第二版"}));
+  EXPECT_EQ(a->continuations[1], (Continuation{2, 3, "下轉第三版"}));
+  EXPECT_EQ(a->headline, "全市經濟運行穩中有進");
+  EXPECT_EQ(a->byline, "郭 贊");
+  EXPECT_EQ(text::comparable(a->text),
+            text::comparable(
+                "本報訊 上半年，全市地區生產總值同比增長5.1%，增速高於全省平均水平0.6個百分點。"));
+  // Reading order: the article that starts first comes first.
+  EXPECT_EQ(out.articles[0].id, "a1");
+  EXPECT_EQ(out.articles[0].headline, "全市經濟運行穩中有進");
+}
+
+TEST(ReassembleTest, KeepsAndFlagsAJumpToAPageMissingFromTheScans) {
+  Issue in;
+  in.pages.push_back(page(
+      0, {line("p1-r1", RegionKind::Headline, 300, 500, "《整治形式主義為基層減負若干規定》", 70),
+          column("p1-r2", 0, 620, "新華社北京8月6日電 中共中央辦公廳、國務院辦公廳印發了", true,
+                 false),
+          line("p1-r3", RegionKind::Jump, 300, 820, "（下轉第三版）")}));
+  in.pages.push_back(page(1, {header("p2-r1", 2)}));
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 1u);
+  const Article& a = out.articles[0];
+  EXPECT_EQ(a.pages, (std::vector<int>{1, 3}));
+  ASSERT_EQ(a.continuations.size(), 1u);
+  EXPECT_EQ(a.continuations[0], (Continuation{1, 3, "下轉第三版"}));
+  ASSERT_TRUE(a.extra.contains("missing_continuation"));
+  EXPECT_EQ(a.extra["missing_continuation"], nlohmann::json::array({3}));
+  ASSERT_EQ(a.parts.size(), 1u);
+
+  Options drop;
+  drop.keep_missing_continuations = false;
+  const Issue dropped = run(in, drop);
+  ASSERT_EQ(dropped.articles.size(), 1u);
+  EXPECT_TRUE(dropped.articles[0].continuations.empty());
+}
+
+TEST(ReassembleTest, LinksTwoContinuationsOnOnePageByTheirHeadlines) {
+  Issue in;
+  in.pages.push_back(page(
+      0,
+      {line("p1-r1", RegionKind::Headline, 300, 500, "娘子關景區單日接待遊客突破1.5萬人次", 70),
+       column("p1-r2", 0, 620, "本報訊 8月5日，記者從平定縣文化和旅遊局獲悉，", true, false),
+       line("p1-r3", RegionKind::Jump, 300, 820, "（下轉第二版）"),
+       line("p1-r4", RegionKind::Headline, 300, 1500, "我市秋糧田間管理全面展開", 70),
+       column("p1-r5", 0, 1600, "本報訊 立秋將至，正值秋糧作物生長關鍵期。連日來，", true, false),
+       line("p1-r6", RegionKind::Jump, 300, 1800, "（下轉第二版）")}));
+  // On page 2 the second article's continuation comes first.
+  in.pages.push_back(page(
+      1, {header("p2-r1", 2), line("p2-r2", RegionKind::Headline, 300, 300, "我市秋糧田間管理", 60),
+          line("p2-r3", RegionKind::Jump, 100, 380, "（上接第一版）"),
+          column("p2-r4", 0, 430, "我市各縣區組織農技人員深入田間地頭。", false, true),
+          line("p2-r5", RegionKind::Headline, 300, 1300, "娘子關景區單日接待遊客", 60),
+          line("p2-r6", RegionKind::Jump, 100, 1380, "（上接第一版）"),
+          column("p2-r7", 0, 1430, "進入暑期以來，景區遊客接待量持續攀升。", false, true)}));
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 2u);
+  const Article* tourism = find_article(out, "娘子關");
+  const Article* harvest = find_article(out, "秋糧");
+  ASSERT_NE(tourism, nullptr);
+  ASSERT_NE(harvest, nullptr);
+  ASSERT_EQ(tourism->parts.size(), 2u);
+  ASSERT_EQ(harvest->parts.size(), 2u);
+  EXPECT_EQ(tourism->parts[1].region_ids, (std::vector<std::string>{"p2-r5", "p2-r6", "p2-r7"}));
+  EXPECT_EQ(harvest->parts[1].region_ids, (std::vector<std::string>{"p2-r2", "p2-r3", "p2-r4"}));
+  EXPECT_NE(tourism->text.find("獲悉，進入暑期以來"), std::string::npos) << tourism->text;
+}
+
+TEST(ReassembleTest, MakesACaptionArticleWithItsPhotoAndCredit) {
+  Issue in;
+  Region photo = region("p1-r1", RegionKind::Photo, {1500, 700, 900, 550}, "");
+  Region caption =
+      region("p1-r2", RegionKind::Caption, {1500, 1270, 900, 130},
+             "8月6日，陽泉高新區智能制造產業園，連片的光伏板整齊排列在標準化廠房的屋頂上。"
+             "\u3000張澤慧攝");
+  in.pages.push_back(page(0, {photo, caption}));
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 1u);
+  const Article& a = out.articles[0];
+  EXPECT_EQ(a.kind, ArticleKind::Caption);
+  EXPECT_FALSE(a.headline.has_value());
+  EXPECT_EQ(a.credit, "張澤慧攝");
+  EXPECT_EQ(a.byline, "張澤慧");
+  EXPECT_EQ(a.text, "8月6日，陽泉高新區智能制造產業園，連片的光伏板整齊排列在標準化廠房的屋頂上。");
+  ASSERT_EQ(a.parts.size(), 1u);
+  EXPECT_EQ(a.parts[0].region_ids, (std::vector<std::string>{"p1-r1", "p1-r2"}));
+  EXPECT_EQ(out.pages[0].regions[0].article_id, a.id);
+}
+
+TEST(ReassembleTest, RecordsASectionKickerOverAGroupOfArticles) {
+  Issue in;
+  // Two kickers over a headline: the first is the section label, the second the story's own.
+  in.pages.push_back(page(
+      0, {line("p1-r1", RegionKind::Kicker, 100, 400, "強信心 抓落实 十大戰略進行時", 40),
+          line("p1-r2", RegionKind::Kicker, 400, 460, "總投資86.5億元", 40),
+          line("p1-r3", RegionKind::Headline, 300, 510, "星火弘源活性氧化鈣項目周轉宿舍區主體完工",
+               60),
+          column("p1-r4", 0, 600, "本報訊 日前，記者從項目部了解到，周轉宿舍區主體已全部完工。",
+                 true, true),
+          line("p1-r5", RegionKind::Byline, 300, 780, "（張泉東 李超）"),
+          line("p1-r6", RegionKind::Headline, 300, 900, "鴻振鋅業技術改造項目（一期）推進過半", 60),
+          column("p1-r7", 0, 1000, "本報訊 日前，記者從平定縣鴻振鋅業有限公司了解到。", true, true),
+          line("p1-r8", RegionKind::Byline, 300, 1180, "（張泉東）")}));
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 2u);
+  EXPECT_EQ(out.articles[0].section, "強信心 抓落实 十大戰略進行時");
+  EXPECT_EQ(out.articles[0].kicker, "總投資86.5億元");
+  EXPECT_EQ(out.articles[1].section, "強信心 抓落实 十大戰略進行時");
+  EXPECT_FALSE(out.articles[1].kicker.has_value());
+  EXPECT_EQ(out.articles[1].headline, "鴻振鋅業技術改造項目（一期）推進過半");
+  EXPECT_EQ(out.articles[1].byline, "張泉東");
+}
+
+TEST(ReassembleTest, TellsAKickerFromAHeadlineByTypeSize) {
+  Issue in;
+  // Segment named both blocks "headline"; the first is set in much smaller type.
+  in.pages.push_back(page(
+      0, {line("p1-r1", RegionKind::Headline, 400, 400, "暑期文旅市場持續升溫", 40),
+          line("p1-r2", RegionKind::Headline, 300, 450, "娘子關景區單日接待遊客突破1.5萬人次", 70),
+          column("p1-r3", 0, 560, "本報訊 8月5日，記者從平定縣文化和旅遊局獲悉。", true, true)}));
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 1u);
+  EXPECT_EQ(out.articles[0].kicker, "暑期文旅市場持續升溫");
+  EXPECT_EQ(out.articles[0].headline, "娘子關景區單日接待遊客突破1.5萬人次");
+}
+
+TEST(ReassembleTest, TextDecidesOverTheRegionKind) {
+  Issue in = two_page_issue();
+  in.pages[0].regions[2].kind = RegionKind::Byline;  // （下轉第二版） named a byline
+  in.pages[1].regions[4].kind = RegionKind::Jump;    // （本報記者 郝文傑） named a jump
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 1u);
+  EXPECT_EQ(out.articles[0].pages, (std::vector<int>{1, 2}));
+  EXPECT_EQ(out.articles[0].byline, "本報記者 郝文傑");
+}
+
+TEST(ReassembleTest, KeepsDatelinesInTheText) {
+  Issue in;
+  in.pages.push_back(
+      page(0, {line("p1-r1", RegionKind::Headline, 300, 500, "全國暑期鐵路客流持續高位運行", 70),
+               column("p1-r2", 0, 620,
+                      "新華社北京8月6日電（記者周凡）記者6日從中國國家鐵路集團有限公司獲悉。", true,
+                      true)}));
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 1u);
+  EXPECT_EQ(out.articles[0].text.rfind("新華社北京8月6日電（記者周凡）", 0), 0u);
+  EXPECT_FALSE(out.articles[0].byline.has_value());
+}
+
+TEST(ReassembleTest, JoinsColumnsAroundAHeadlineSetInsideTheArticle) {
+  Issue in;
+  // The seed's 《若干規定》: its first columns stand before the headline in reading order.
+  in.pages.push_back(page(
+      0, {column("p1-r1", 0, 600, "新華社北京8月6日電 中共中央辦公廳印發了規定。堅持“短實新”文",
+                 true, false),
+          line("p1-r2", RegionKind::Headline, 600, 500, "《整治形式主義為基層減負若干規定》", 70),
+          column("p1-r3", 1, 600, "風，除部署綜合性工作外，地方和部門文件一般不超過5000字。", false,
+                 true)}));
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 1u);
+  EXPECT_EQ(out.articles[0].headline, "《整治形式主義為基層減負若干規定》");
+  EXPECT_NE(out.articles[0].text.find("文風，"), std::string::npos) << out.articles[0].text;
+}
+
+// ---- what segment gets wrong on real scans (seen on scans/ through the layout pipeline) ------
+
+TEST(ReassembleTest, OrdersColumnsByGeometryWhenTheReadingOrderIsOff) {
+  Issue in;
+  // Segment read the third column before the second, and a paragraph number after its line.
+  Region number = region("p1-r5", RegionKind::Body, {column_x(1) + 10, 625, 40, 24}, "3.");
+  number.lines.push_back({number.bbox, number.text, 0.9});
+  in.pages.push_back(page(
+      0,
+      {line("p1-r1", RegionKind::Headline, 300, 500, "王琳玉帶隊專題調研耐火產業提質增效工作", 70),
+       column("p1-r2", 0, 620, "本報訊 為深入貫徹落實重要講話精神，調研組一行走進", true, false),
+       column("p1-r3", 2, 620, "不斷提高產業集中度，切實提升企業的抗風險能力。", false, true),
+       column("p1-r4", 1, 620, "生產車間實地察看，與企業負責人交流。加強制度建設，", false, false),
+       number, line("p1-r6", RegionKind::Byline, 1100, 800, "（薄紅貞）")}));
+  in.pages[0].regions[4].bbox.x = column_x(1) - 50;  // the number stands left of its line
+  in.pages[0].regions[3].bbox.y = 626;
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 1u);
+  EXPECT_EQ(text::comparable(out.articles[0].text),
+            text::comparable(
+                "本報訊 為深入貫徹落實重要講話精神，調研組一行走進3.生產車間實地察看，與企業負責人"
+                "交流。加強制度建設，不斷提高產業集中度，切實提升企業的抗風險能力。"));
+}
+
+TEST(ReassembleTest, JoinsTheFirstColumnOfAContinuationReadAfterTheOthers) {
+  Issue in = two_page_issue();
+  // On page 2 segment read the repeated headline and columns 2-3 first, then the jump line and
+  // column 1.
+  Page& p2 = in.pages[1];
+  p2.regions = {
+      header("p2-r1", 2),
+      line("p2-r2", RegionKind::Headline, 300, 300, "“小托管”托起職工“大幸福”", 60),
+      column("p2-r3", 1, 430, "和餐食留樣等制度，並為每名參加托管的孩子購買了意外", false, false),
+      column("p2-r4", 2, 430, "傷害保險。家長們的認可，是對托管工作最好的肯定。", false, true),
+      line("p2-r5", RegionKind::Jump, 100, 380, "（上接第一版）"),
+      column("p2-r6", 0, 430, "可去、家長看護難等問題。各托管班均制定了接送登記、晨午檢", false,
+             false)};
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 1u);
+  const Article& a = out.articles[0];
+  ASSERT_EQ(a.parts.size(), 2u);
+  EXPECT_EQ(a.parts[1].region_ids.size(), 5u);
+  EXPECT_EQ(
+      text::comparable(a.parts[1].text),
+      text::comparable(
+          "可去、家長看護難等問題。各托管班均制定了接送登記、晨午檢和餐食留樣等制度，並為每名參加"
+          "托管的孩子購買了意外傷害保險。家長們的認可，是對托管工作最好的肯定。"));
+}
+
+TEST(ReassembleTest, KeepsTwoStoriesStackedInTheSameColumnsApart) {
+  Issue in;
+  // A story whose columns end mid-sentence (it jumps), and under it a headless continuation whose
+  // columns start mid-sentence: the texts "go on" at every meeting, but they are two modules.
+  in.pages.push_back(page(
+      0, {header("p3-r1", 3),
+          line("p3-r2", RegionKind::Headline, 300, 300, "晉東古建築攝影展開展", 70),
+          column("p3-r3", 0, 420, "本報訊 在城區的一家軟件企業，金融對實", true, false),
+          column("p3-r4", 1, 420, "體經濟的支持力度保持穩定。數字農業示範園", false, false),
+          line("p3-r5", RegionKind::Jump, 300, 600, "（下轉第四版）"),
+          line("p3-r6", RegionKind::Jump, 100, 650, "（上接第一版）"),
+          column("p3-r7", 0, 700, "飾。毛筆蘸著鈷料，在素坯上勾勒出纏枝牡丹等違法行", false, false),
+          column("p3-r8", 1, 700, "為，營造風清氣正的文化市場環境。椒", false, false),
+          line("p3-r9", RegionKind::Jump, 300, 900, "（下轉第四版）")}));
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 2u);
+  EXPECT_EQ(out.articles[0].parts[0].region_ids,
+            (std::vector<std::string>{"p3-r2", "p3-r3", "p3-r4", "p3-r5"}));
+  EXPECT_EQ(out.articles[1].parts[0].region_ids,
+            (std::vector<std::string>{"p3-r6", "p3-r7", "p3-r8", "p3-r9"}));
+}
+
+TEST(ReassembleTest, JoinsAHeadlineCutInTwoOnOneLine) {
+  Issue in;
+  in.pages.push_back(page(
+      0,
+      {line("p1-r1", RegionKind::Headline, 100, 500, "“健康義診進社區", 65),
+       column("p1-r2", 0, 600, "本報訊 8月5日上午，由市衛生健康委員會主辦的活動舉行。", true, true),
+       column("p1-r3", 1, 600, "民劉桂蘭高興地說。活動中，醫護人員還開展了急救知識講座。", true,
+              true),
+       line("p1-r4", RegionKind::Headline, 100 + 8 * 65 + 40, 500, "溫暖居民心", 65),
+       line("p1-r5", RegionKind::Byline, 900, 800, "（王 磊 李 娜）")}));
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 1u);
+  EXPECT_EQ(text::comparable(out.articles[0].headline.value_or("")),
+            text::comparable("“健康義診進社區溫暖居民心"));
+  EXPECT_EQ(out.articles[0].byline, "王 磊 李 娜");
+}
+
+TEST(ReassembleTest, FindsACaptionSegmentTookForBodyText) {
+  Issue in;
+  in.pages.push_back(page(
+      0, {region("p1-r1", RegionKind::Photo, {1500, 700, 900, 550}, ""),
+          line("p1-r2", RegionKind::Headline, 100, 500, "鴻振鋅業技術改造項目推進過半", 60),
+          column("p1-r3", 0, 600, "本報訊 日前，記者從平定縣鴻振鋅業有限公司了解到。", true, true),
+          region("p1-r4", RegionKind::Body, {1500, 1270, 900, 130},
+                 "8月6日，連片的光伏板整齊排列在標準化廠房的屋頂上。張澤慧攝")}));
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 2u);
+  const Article& caption =
+      out.articles[0].kind == ArticleKind::Caption ? out.articles[0] : out.articles[1];
+  EXPECT_EQ(caption.kind, ArticleKind::Caption);
+  EXPECT_EQ(caption.credit, "張澤慧攝");
+  EXPECT_EQ(caption.parts[0].region_ids, (std::vector<std::string>{"p1-r1", "p1-r4"}));
+}
+
+TEST(ReassembleTest, TakesALargeSubheadlineWithoutADashForASecondDeck) {
+  Issue in;
+  in.pages.push_back(page(
+      0,
+      {line("p1-r1", RegionKind::Kicker, 600, 400, "雷健坤調研重點項目建設", 36),
+       line("p1-r2", RegionKind::Headline, 400, 450, "搶抓黃金期 跑出加速度", 80),
+       line("p1-r3", RegionKind::Subheadline, 380, 540, "以高質量項目建設推動全市高質量發展", 56),
+       column("p1-r4", 0, 620, "本報訊 8月6日，市委書記雷健坤深入郊區調研。", true, true)}));
+  in.pages.push_back(page(
+      1, {header("p2-r1", 2),
+          line("p2-r2", RegionKind::Headline, 400, 300, "我市秋糧田間管理全面展開", 70),
+          line("p2-r3", RegionKind::Subheadline, 380, 380, "——200餘名農技人員深入田間地頭", 50),
+          column("p2-r4", 0, 460, "本報訊 立秋將至，正值秋糧作物生長關鍵期。", true, true)}));
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 2u);
+  EXPECT_EQ(out.articles[0].headline, "搶抓黃金期 跑出加速度 以高質量項目建設推動全市高質量發展");
+  EXPECT_EQ(out.articles[0].kicker, "雷健坤調研重點項目建設");
+  EXPECT_FALSE(out.articles[0].subheadline.has_value());
+  EXPECT_EQ(out.articles[1].subheadline, "——200餘名農技人員深入田間地頭");
+}
+
+TEST(ReassembleTest, FoldsASectionLabelReadAsAHeadlineIntoTheStoryUnderIt) {
+  Issue in;
+  in.pages.push_back(page(
+      0, {line("p1-r1", RegionKind::Headline, 100, 400, "深化全方位轉型 推動高質量發展", 45),
+          line("p1-r2", RegionKind::Kicker, 400, 450, "總投資86.5億元", 40),
+          line("p1-r3", RegionKind::Headline, 300, 500, "陽泉經濟技術開發區集中簽約項目12個", 70),
+          column("p1-r4", 0, 600, "本報訊 8月6日，陽泉經濟技術開發區舉行集中簽約活動。", true,
+                 true)}));
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 1u);
+  EXPECT_EQ(out.articles[0].section, "深化全方位轉型 推動高質量發展");
+  EXPECT_EQ(out.articles[0].kicker, "總投資86.5億元");
+  EXPECT_EQ(out.articles[0].headline, "陽泉經濟技術開發區集中簽約項目12個");
+  EXPECT_EQ(out.articles[0].parts[0].region_ids.size(), 4u);
+}
+
+TEST(ReassembleTest, ReadsMetadataFromAMastheadOcrRanTogether) {
+  Issue in;
+  // What Tesseract made of the seed's masthead: lines run together, 閏 read as 閨, the serial's
+  // dash as 一, the title (calligraphy) lost; the running headers still name the paper.
+  in.pages.push_back(page(
+      0,
+      {region("p1-r1", RegionKind::Masthead, {138, 164, 2730, 336},
+              "中共陽泉市委機關報圖） 2025年8月7日中共陽泉市委主辦陽泉日報社出版倒星期國內統一連續"
+              "出版物號 CN14一0020乙巳年閨六月十四第15434期今日4版\nYANGQUAN RIBAO !")}));
+  in.pages.push_back(page(1, {region("p2-r1", RegionKind::Header, {120, 106, 2731, 69},
+                                     "（二妃~\n第2版陽泉日報綜合2025年8月7日星期四")}));
+  in.pages.push_back(page(2, {region("p3-r1", RegionKind::Header, {109, 101, 2731, 80},
+                                     "2025年8月7日星期四要聞陽泉日報第3版")}));
+  const Issue out = run(in);
+  EXPECT_EQ(out.issue.newspaper, "陽泉日報");
+  EXPECT_EQ(out.issue.date, "2025-08-07");
+  EXPECT_EQ(out.issue.weekday, "星期四");
+  EXPECT_EQ(out.issue.lunar_date, "乙巳年閏六月十四");
+  EXPECT_EQ(out.issue.number, 15434);
+  EXPECT_EQ(out.issue.page_count, 4);
+  EXPECT_EQ(out.issue.extra.value("serial", ""), "CN14—0020");
+  EXPECT_EQ(out.issue.extra.value("organ", ""), "中共陽泉市委機關報");
+  EXPECT_EQ(text::comparable(out.issue.extra.value("publisher", "")),
+            text::comparable("中共陽泉市委主辦 陽泉日報社出版"));
+  EXPECT_EQ(out.issue.extra.value("newspaper_latin", ""), "YANGQUAN RIBAO");
+  EXPECT_EQ(out.pages[1].page, 2);
+  EXPECT_EQ(out.pages[2].page, 3);
+}
+
+TEST(ReassembleTest, ReadsIssueMetadataFromTheMasthead) {
+  Issue in;
+  Region mast =
+      region("p1-r1", RegionKind::Masthead, {136, 164, 2729, 336},
+             "陽泉日報\nYANGQUAN RIBAO\n中共陽泉市委機關報\n中共陽泉市委主辦 陽泉日報社出版\n"
+             "2025年8月\n7\n星期四\n乙巳年閏六月十四\n國內統一連續出版物號\nCN14—0020\n"
+             "第15434期\n今日4版");
+  in.pages.push_back(page(0, {mast}));
+  in.pages.push_back(page(1, {header("p2-r1", 2)}));
+  const Issue out = run(in);
+  EXPECT_EQ(out.issue.newspaper, "陽泉日報");
+  EXPECT_EQ(out.issue.date, "2025-08-07");
+  EXPECT_EQ(out.issue.weekday, "星期四");
+  EXPECT_EQ(out.issue.lunar_date, "乙巳年閏六月十四");
+  EXPECT_EQ(out.issue.number, 15434);
+  EXPECT_EQ(out.issue.page_count, 4);
+  EXPECT_EQ(out.issue.extra.value("newspaper_latin", ""), "YANGQUAN RIBAO");
+  EXPECT_EQ(out.issue.extra.value("serial", ""), "CN14—0020");
+  EXPECT_EQ(out.issue.extra.value("organ", ""), "中共陽泉市委機關報");
+  EXPECT_EQ(out.issue.extra.value("publisher", ""), "中共陽泉市委主辦 陽泉日報社出版");
+  EXPECT_TRUE(out.articles.empty());
+}
+
+TEST(ReassembleTest, MapsScansToPrintedPageNumbersAndLinksByThem) {
+  Issue in = two_page_issue();
+  // Page 2 was not scanned: the second scan is page 3, and the jump names page 3.
+  in.pages[1].regions[0] = header("p3-r1", 3);
+  in.pages[0].regions[2].text = "（下轉第三版）";
+  const Issue out = run(in);
+  EXPECT_EQ(out.pages[0].page, 1);
+  EXPECT_EQ(out.pages[1].page, 3);
+  ASSERT_EQ(out.articles.size(), 1u);
+  EXPECT_EQ(out.articles[0].pages, (std::vector<int>{1, 3}));
+  EXPECT_EQ(out.articles[0].continuations[0], (Continuation{1, 3, "下轉第三版"}));
+  EXPECT_EQ(out.articles[0].parts[1].page, 3);
+}
+
+TEST(ReassembleTest, ReplacesExistingArticlesAndNumbersThemInReadingOrder) {
+  Issue in = two_page_issue();
+  Article stale;
+  stale.id = "old";
+  in.articles.push_back(stale);
+  in.pages[0].regions[0].article_id = "old";
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 1u);
+  EXPECT_EQ(out.articles[0].id, "a1");
+  EXPECT_EQ(out.pages[0].regions[0].article_id, "a1");
+  EXPECT_NEAR(out.articles[0].confidence, 0.9, 1e-9);
+}
+
+TEST(ReassembleTest, RejectsInvalidOptions) {
+  Options bad;
+  bad.headline_match_ratio = 0;
+  const auto out = reassemble_issue(Issue{}, bad);
+  ASSERT_FALSE(out.has_value());
+  EXPECT_EQ(out.error().code, ErrorCode::BadArguments);
+  EXPECT_NE(out.error().message.find("headline_match_ratio"), std::string::npos);
+}
+
+TEST(ReassembleTest, HandlesAnEmptyIssueAndPagesWithoutRegions) {
+  EXPECT_TRUE(run(Issue{}).articles.empty());
+  Issue in;
+  Page bare = page(0, {});
+  bare.text = "陽泉日報\n2025年8月7日 星期四\n第15434期 今日4版\n本報訊 …";
+  in.pages.push_back(bare);
+  const Issue out = run(in);
+  EXPECT_EQ(out.issue.date, "2025-08-07");
+  EXPECT_EQ(out.issue.number, 15434);
+}
+
+// ---- bylines and credits --------------------------------------------------------------------
+
+TEST(BylineTest, ReadsNameLists) {
+  EXPECT_EQ(parse_byline("（郁靜 子煜）"), "郁靜 子煜");
+  EXPECT_EQ(parse_byline("（本報記者 郝文傑）"), "本報記者 郝文傑");
+  EXPECT_EQ(parse_byline("(王 磊  李 娜)"), "王 磊 李 娜");
+  EXPECT_EQ(parse_byline("本報記者 張三"), "本報記者 張三");
+  EXPECT_EQ(parse_byline("（張泉東"), "張泉東");  // a bracket lost
+  EXPECT_EQ(parse_byline("（郭\u3000贊）"), "郭 贊");
+}
+
+TEST(BylineTest, RefusesWhatIsNotAByline) {
+  EXPECT_FALSE(parse_byline("（以下簡稱《若干規定》）"));
+  EXPECT_FALSE(parse_byline("（2024年7月30日）"));
+  EXPECT_FALSE(parse_byline("（下轉第三版）"));
+  EXPECT_FALSE(parse_byline("（下轉第魚版）"));
+  EXPECT_FALSE(parse_byline("市民生活逐漸回歸正常。"));
+  EXPECT_FALSE(parse_byline("張三李四"));  // no brackets, no title
+  EXPECT_FALSE(parse_byline("（一）"));
+  EXPECT_FALSE(parse_byline(""));
+}
+
+TEST(BylineTest, SplitsABylineLeftOnTheLastBodyLine) {
+  const auto split = split_trailing_byline("全力鞏固經濟運行持續向好態勢。（郁靜 子煜）");
+  ASSERT_TRUE(split.has_value());
+  EXPECT_EQ(split->text, "全力鞏固經濟運行持續向好態勢。");
+  EXPECT_EQ(split->byline, "郁靜 子煜");
+  EXPECT_FALSE(split_trailing_byline("黨委（黨組）"));
+  EXPECT_FALSE(split_trailing_byline("要求各級各部門認真遵照執行（以下簡稱《若干規定》）"));
+}
+
+TEST(BylineTest, SplitsAPhotoCredit) {
+  auto c = split_credit("連片的光伏板整齊排列在屋頂上。\u3000張澤慧攝");
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->text, "連片的光伏板整齊排列在屋頂上。");
+  EXPECT_EQ(c->credit, "張澤慧攝");
+  EXPECT_EQ(c->byline, "張澤慧");
+  c = split_credit("遊客在景區內參觀遊覽。韓冰攝");
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->credit, "韓冰攝");
+  c = split_credit("球員們在比賽中激烈拼搶。（新華社記者 李四 攝）");
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->byline, "新華社記者 李四");
+  EXPECT_EQ(c->text, "球員們在比賽中激烈拼搶。");
+  c = split_credit("遊客在景區內參觀遊覽。\u3000梁霞慧");  // 攝 lost
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->byline, "梁霞慧");
+  EXPECT_FALSE(split_credit("遊客在景區內參觀遊覽。"));
+  EXPECT_FALSE(split_credit(""));
+}
+
+// ---- metadata ---------------------------------------------------------------------------------
+
+TEST(MetadataTest, ReadsDatesInEveryForm) {
+  EXPECT_EQ(parse_date("2025年8月7日"), "2025-08-07");
+  EXPECT_EQ(parse_date("2025 年 12 月 31 日 星期三"), "2025-12-31");
+  EXPECT_EQ(parse_date("２０２５年８月７日"), "2025-08-07");
+  EXPECT_EQ(parse_date("二〇二五年八月七日"), "2025-08-07");
+  EXPECT_EQ(parse_date("2025年8月\n\n7\n\n星期四"), "2025-08-07");
+  EXPECT_FALSE(parse_date("乙巳年閏六月十四"));
+  EXPECT_FALSE(parse_date("2025年2月30日"));
+}
+
+TEST(MetadataTest, ReadsPrintedPageNumbersNotPageCounts) {
+  EXPECT_EQ(parse_printed_page("第2版  陽泉日報 綜合 2025年8月7日  星期四"), 2);
+  EXPECT_EQ(parse_printed_page("2025年8月7日  星期四 要聞 陽泉日報  第 3 版"), 3);
+  EXPECT_EQ(parse_printed_page("第A3版"), 3);
+  EXPECT_EQ(parse_printed_page("第十二版"), 12);
+  EXPECT_FALSE(parse_printed_page("第15434期  今日4版"));
+}
+
+TEST(MetadataTest, AssignsPageNumbersThatStayUniqueAndRising) {
+  using V = std::vector<std::optional<int>>;
+  EXPECT_EQ(assign_page_numbers(V{std::nullopt, 2, 3, 4}, {true, false, false, false}),
+            (std::vector<int>{1, 2, 3, 4}));
+  // A page missing from the scans.
+  EXPECT_EQ(assign_page_numbers(V{std::nullopt, 3, 4}, {true, false, false}),
+            (std::vector<int>{1, 3, 4}));
+  // A misread number (8 for 3) and an unreadable header.
+  EXPECT_EQ(assign_page_numbers(V{std::nullopt, 2, 8, std::nullopt, 5},
+                                {true, false, false, false, false}),
+            (std::vector<int>{1, 2, 3, 4, 5}));
+  // Nothing read at all: scan order.
+  EXPECT_EQ(assign_page_numbers(V{std::nullopt, std::nullopt}, {false, false}),
+            (std::vector<int>{1, 2}));
+}
+
+}  // namespace
+}  // namespace broadsheet::reassemble
