@@ -78,10 +78,15 @@ long long get_int_or(const json& obj, const char* name, const std::string& where
 Box get_box(const json& obj, const char* name, const std::string& where) {
   const json& v = field(obj, name, where);
   if (!v.is_array() || v.size() != 4) throw ParseError{where + "." + name, "expected [x, y, w, h]"};
-  for (const json& n : v)
-    if (!n.is_number()) throw ParseError{where + "." + name, "expected [x, y, w, h] numbers"};
-  return Box{static_cast<int>(v[0].get<double>()), static_cast<int>(v[1].get<double>()),
-             static_cast<int>(v[2].get<double>()), static_cast<int>(v[3].get<double>())};
+  int c[4] = {};
+  for (size_t i = 0; i < 4; ++i) {
+    if (!v[i].is_number()) throw ParseError{where + "." + name, "expected [x, y, w, h] numbers"};
+    // A double outside int's range cannot be converted (undefined behaviour): refuse it.
+    const double d = v[i].get<double>();
+    if (!(d >= -1e9 && d <= 1e9)) throw ParseError{where + "." + name, "coordinate out of range"};
+    c[i] = static_cast<int>(d);
+  }
+  return Box{c[0], c[1], c[2], c[3]};
 }
 
 const json& get_array(const json& obj, const char* name, const std::string& where) {
