@@ -94,11 +94,7 @@ std::string normalize_line(std::string_view line) {
       case U';':
       case U'?':
       case U'!':
-        out.push_back(cjk_context ? full_width(c) : c);
-        break;
       case U'(':
-        out.push_back(cjk_context ? full_width(c) : c);
-        break;
       case U')':
         out.push_back(cjk_context ? full_width(c) : c);
         break;
