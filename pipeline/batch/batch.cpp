@@ -153,14 +153,6 @@ Result<ScanOutcome> load_saved_scan(const fs::path& path) {
   return out;
 }
 
-nlohmann::json error_record(const Error& e) {
-  return {{"input", e.input.string()},
-          {"code", to_string(e.code)},
-          {"stage", e.stage},
-          {"message", e.message},
-          {"hint", e.hint}};
-}
-
 }  // namespace
 
 Result<RunSummary> run(const RunOptions& options,
@@ -319,7 +311,7 @@ Result<RunSummary> run(const RunOptions& options,
         ++summary.failed_pages;
         summary.errors.push_back(*outcome.error);
         record.status = "failed";
-        record.error = error_record(*outcome.error);
+        record.error = to_json(*outcome.error);
       } else {
         record.status = saved_ok ? "ok" : "failed";
         record.error = nullptr;
@@ -377,7 +369,7 @@ Result<RunSummary> run(const RunOptions& options,
       {"interrupted", summary.interrupted},
       {"jobs", max_workers},
       {"errors", nlohmann::json::array()}};
-  for (const Error& e : summary.errors) report["errors"].push_back(error_record(e));
+  for (const Error& e : summary.errors) report["errors"].push_back(to_json(e));
   if (auto w = write_file_atomic(
           options.out / "report.json",
           report.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");

@@ -6,6 +6,7 @@
 
 #include <opencv2/core/utility.hpp>
 
+#include "core/issue_json.hpp"
 #include "ingest/ingest.hpp"
 
 namespace broadsheet::batch {
@@ -21,11 +22,6 @@ namespace {
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-nlohmann::json error_json(const Error& e) {
-  return {
-      {"code", to_string(e.code)}, {"stage", e.stage}, {"message", e.message}, {"hint", e.hint}};
 }
 
 recognize::ReadMode read_mode(const Region& region) {
@@ -147,7 +143,7 @@ ScanOutcome process_scan(recognize::TesseractEngine& engine, const fs::path& ima
     page.scan_index = scan_index;
     page.image = image.filename().string();
     page.extra["status"] = "failed";
-    page.extra["error"] = error_json(error);
+    page.extra["error"] = to_json(error);
     out.pages = {std::move(page)};
     out.error = std::move(error);
   };

@@ -232,6 +232,14 @@ Article parse_article(const json& j, const std::string& where) {
 
 }  // namespace
 
+json to_json(const Error& e) {
+  return {{"input", e.input.string()},
+          {"code", to_string(e.code)},
+          {"stage", e.stage},
+          {"message", e.message},
+          {"hint", e.hint}};
+}
+
 json to_json(const Issue& issue) {
   json out = json::object();
   out["schema_version"] = issue.schema_version;

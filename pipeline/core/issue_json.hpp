@@ -11,6 +11,9 @@
 namespace broadsheet {
 
 [[nodiscard]] nlohmann::json to_json(const Issue& issue);
+/// An error as the manifest, report.json and failed pages record it: input, code, stage, message,
+/// hint.
+[[nodiscard]] nlohmann::json to_json(const Error& error);
 /// Parses an issue.json document. Unknown fields are kept in the `extra` members; a missing
 /// required field or a wrong type is an error naming the field.
 [[nodiscard]] Result<Issue> issue_from_json(const nlohmann::json& j);
