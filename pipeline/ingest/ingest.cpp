@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <system_error>
@@ -95,6 +98,16 @@ Result<PageImage> load_page(const fs::path& path, const LoadOptions& options) {
   if (ec || size == 0)
     return fail(ErrorCode::InputUnreadable, "ingest", path, "cannot decode image (file is empty)",
                 "re-scan or remove the file");
+
+  if (std::FILE* f = std::fopen(path.c_str(), "rb"); f != nullptr) {
+    std::fclose(f);
+  } else {
+    const int err = errno;
+    return fail(ErrorCode::InputUnreadable, "ingest", path,
+                std::string("cannot open the file (") + std::strerror(err) + ")",
+                err == EACCES ? "give this user read permission (chmod a+r) and run again"
+                              : "check the file and run again");
+  }
 
   // Read the header first so that a file claiming an absurd size is refused before allocation.
   l_int32 format = 0, w = 0, h = 0, bps = 0, spp = 0, iscmap = 0;

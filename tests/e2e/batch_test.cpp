@@ -38,9 +38,15 @@ struct Child {
   fs::path log;
 };
 
-// Starts broadsheet with stdout and stderr into a log file.
-Child start(const std::vector<std::string>& args, const fs::path& log) {
-  std::vector<std::string> argv_s = {test::kBroadsheetExe};
+// Starts broadsheet with stdout and stderr into a log file. With `obey_permissions`, a run as
+// root (tests and CI run as root) loses the capabilities that let root read any file, through
+// util-linux's setpriv, so that a file with mode 000 is unreadable to it as to any user.
+Child start(const std::vector<std::string>& args, const fs::path& log,
+            bool obey_permissions = false) {
+  std::vector<std::string> argv_s;
+  if (obey_permissions && geteuid() == 0)
+    argv_s = {"/usr/bin/setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"};
+  argv_s.push_back(test::kBroadsheetExe);
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());
@@ -204,21 +210,24 @@ TEST_F(BatchTest, BadInputsAreNamedAndGoodPagesStillWritten) {
   std::ofstream(folder / "page-08.jpg", std::ios::binary)
       .write(reinterpret_cast<const char*>(jpeg.data()),
              static_cast<std::streamsize>(jpeg.size() / 3));
+  // A good scan nobody may read (mode 000).
+  fs::copy_file(fixture_, folder / "page-10.png");
+  fs::permissions(folder / "page-10.png", fs::perms::none);
 
   const fs::path out = dir_ / "out";
   const Child c = start({"run", (dir_ / "scans").string(), "-o", out.string(), "--jobs", "2"},
-                        dir_ / "log.txt");
+                        dir_ / "log.txt", /*obey_permissions=*/true);
   ASSERT_GT(c.pid, 0);
   EXPECT_EQ(wait_exit(c), 2);
   const std::string log = slurp(c.log);
   for (const char* bad :
-       {"page-04.png", "page-05.png", "page-06.png", "page-07.png", "page-08.jpg"})
+       {"page-04.png", "page-05.png", "page-06.png", "page-07.png", "page-08.jpg", "page-10.png"})
     EXPECT_NE(log.find(bad), std::string::npos) << bad << " not named in:\n" << log;
   EXPECT_NE(log.find("50000x50000"), std::string::npos) << log;
 
   auto issue = read_issue_json(out / "paper" / "2025-08-07" / "issue.json");
   ASSERT_TRUE(issue) << issue.error().describe();
-  ASSERT_EQ(issue->pages.size(), 9u);
+  ASSERT_EQ(issue->pages.size(), 10u);
   for (int i : {0, 1, 2, 8}) {
     EXPECT_EQ(issue->pages[static_cast<size_t>(i)].extra.value("status", ""), "ok") << i;
     EXPECT_FALSE(issue->pages[static_cast<size_t>(i)].text.empty()) << i;
@@ -231,11 +240,11 @@ TEST_F(BatchTest, BadInputsAreNamedAndGoodPagesStillWritten) {
               0.1 * static_cast<double>(plain.size()))
         << i;
   }
-  for (int i = 3; i < 8; ++i)
+  for (int i : {3, 4, 5, 6, 7, 9})
     EXPECT_EQ(issue->pages[static_cast<size_t>(i)].extra.value("status", ""), "failed") << i;
   const auto report = nlohmann::json::parse(slurp(out / "report.json"));
-  EXPECT_EQ(report["pages_failed"], 5);
-  EXPECT_EQ(report["errors"].size(), 5u);
+  EXPECT_EQ(report["pages_failed"], 6);
+  EXPECT_EQ(report["errors"].size(), 6u);
   expect_outputs_whole(out);
 }
 
