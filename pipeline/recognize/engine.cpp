@@ -60,12 +60,47 @@ Box box_of(const tesseract::PageIterator& it, tesseract::PageIteratorLevel level
 }  // namespace
 
 struct TesseractEngine::Impl {
+  EngineOptions options;
   tesseract::TessBaseAPI api;
+  /// chi_tra_vert, loaded on the first vertical block: most pages have none.
+  std::unique_ptr<tesseract::TessBaseAPI> vertical;
+  const unsigned char* vertical_image = nullptr;  ///< the image last given to `vertical`
 };
+
+namespace {
+
+// Tesseract's diagnostics go to a file (or nowhere), never to the user's terminal.
+bool init_api(tesseract::TessBaseAPI& api, const EngineOptions& options,
+              const std::string& language) {
+  std::vector<std::string> vars_vec = {"debug_file"};
+  std::vector<std::string> vars_values = {options.log_file.empty() ? "/dev/null"
+                                                                   : options.log_file.string()};
+  const std::string datapath = options.tessdata.string();
+  return api.Init(datapath.c_str(), language.c_str(), tesseract::OEM_LSTM_ONLY, nullptr, 0,
+                  &vars_vec, &vars_values, false) == 0;
+}
+
+Result<fs::path> find_language(const fs::path& tessdata, const std::string& language) {
+  const fs::path model = tessdata / (language + ".traineddata");
+  std::error_code ec;
+  if (!fs::is_regular_file(model, ec)) {
+    std::string package = "tesseract-ocr-" + language;
+    for (char& c : package)
+      if (c == '_') c = '-';
+    return fail(ErrorCode::ModelMissing, "recognize", model, "model not found",
+                "install it with `apt-get install " + package +
+                    "` or pass --tessdata DIR holding " + language + ".traineddata");
+  }
+  return model;
+}
+
+}  // namespace
 
 TesseractEngine::TesseractEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 TesseractEngine::~TesseractEngine() {
-  if (impl_) impl_->api.End();
+  if (!impl_) return;
+  impl_->api.End();
+  if (impl_->vertical) impl_->vertical->End();
 }
 
 fs::path default_tessdata(const fs::path& explicit_dir) {
@@ -77,15 +112,11 @@ fs::path default_tessdata(const fs::path& explicit_dir) {
 }
 
 Result<fs::path> find_model(const EngineOptions& options) {
-  const fs::path model = options.tessdata / (options.language + ".traineddata");
-  std::error_code ec;
-  if (!fs::is_regular_file(model, ec)) {
-    std::string package = "tesseract-ocr-" + options.language;
-    for (char& c : package)
-      if (c == '_') c = '-';
-    return fail(ErrorCode::ModelMissing, "recognize", model, "model not found",
-                "install it with `apt-get install " + package +
-                    "` or pass --tessdata DIR holding " + options.language + ".traineddata");
+  auto model = find_language(options.tessdata, options.language);
+  if (!model) return model;
+  if (!options.vertical_language.empty()) {
+    auto vertical = find_language(options.tessdata, options.vertical_language);
+    if (!vertical) return vertical;
   }
   return model;
 }
@@ -94,13 +125,8 @@ Result<std::unique_ptr<TesseractEngine>> TesseractEngine::create(const EngineOpt
   auto model = find_model(options);
   if (!model) return tl::unexpected(model.error());
   auto impl = std::make_unique<Impl>();
-  // Tesseract's diagnostics go to a file (or nowhere), never to the user's terminal.
-  std::vector<std::string> vars_vec = {"debug_file"};
-  std::vector<std::string> vars_values = {options.log_file.empty() ? "/dev/null"
-                                                                   : options.log_file.string()};
-  const std::string datapath = options.tessdata.string();
-  if (impl->api.Init(datapath.c_str(), options.language.c_str(), tesseract::OEM_LSTM_ONLY, nullptr,
-                     0, &vars_vec, &vars_values, false) != 0) {
+  impl->options = options;
+  if (!init_api(impl->api, options, options.language)) {
     return fail(ErrorCode::ModelMissing, "recognize", *model, "Tesseract could not load the model",
                 "reinstall tesseract-ocr-chi-tra or pass --tessdata DIR with a working model");
   }
@@ -158,9 +184,24 @@ Result<std::vector<RegionText>> TesseractEngine::read_regions(
     const cv::Mat& gray, double dpi, const std::vector<RegionRequest>& regions) {
   if (gray.empty() || gray.type() != CV_8UC1)
     return fail(ErrorCode::Internal, "recognize", {}, "read_regions needs an 8-bit gray image");
-  tesseract::TessBaseAPI& api = impl_->api;
-  api.SetImage(gray.data, gray.cols, gray.rows, 1, static_cast<int>(gray.step));
-  api.SetSourceResolution(static_cast<int>(dpi));
+  impl_->api.SetImage(gray.data, gray.cols, gray.rows, 1, static_cast<int>(gray.step));
+  impl_->api.SetSourceResolution(static_cast<int>(dpi));
+  impl_->vertical_image = nullptr;
+  // The vertical model, loaded once per engine and given this image, on the first vertical block.
+  auto vertical_api = [&]() -> tesseract::TessBaseAPI* {
+    if (impl_->options.vertical_language.empty()) return nullptr;
+    if (!impl_->vertical) {
+      auto api = std::make_unique<tesseract::TessBaseAPI>();
+      if (!init_api(*api, impl_->options, impl_->options.vertical_language)) return nullptr;
+      impl_->vertical = std::move(api);
+    }
+    if (impl_->vertical_image != gray.data) {
+      impl_->vertical->SetImage(gray.data, gray.cols, gray.rows, 1, static_cast<int>(gray.step));
+      impl_->vertical->SetSourceResolution(static_cast<int>(dpi));
+      impl_->vertical_image = gray.data;
+    }
+    return impl_->vertical.get();
+  };
   const Box page{0, 0, gray.cols, gray.rows};
   std::vector<RegionText> out;
   out.reserve(regions.size());
@@ -174,6 +215,11 @@ Result<std::vector<RegionText>> TesseractEngine::read_regions(
       out.push_back(std::move(result));
       continue;
     }
+    tesseract::TessBaseAPI* chosen = &impl_->api;
+    if (request.mode == ReadMode::VerticalBlock) {
+      if (tesseract::TessBaseAPI* v = vertical_api(); v != nullptr) chosen = v;
+    }
+    tesseract::TessBaseAPI& api = *chosen;
     switch (request.mode) {
       case ReadMode::Block:
         api.SetPageSegMode(tesseract::PSM_SINGLE_BLOCK);
@@ -229,7 +275,9 @@ Result<std::vector<RegionText>> TesseractEngine::read_regions(
     result.text = join_lines(texts, starts);
     out.push_back(std::move(result));
   }
-  api.Clear();
+  impl_->api.Clear();
+  if (impl_->vertical) impl_->vertical->Clear();
+  impl_->vertical_image = nullptr;
   return out;
 }
 

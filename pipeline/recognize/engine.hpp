@@ -17,6 +17,9 @@ namespace broadsheet::recognize {
 struct EngineOptions {
   std::filesystem::path tessdata;  ///< folder holding <language>.traineddata
   std::string language = "chi_tra";
+  /// The model for vertical blocks (ReadMode::VerticalBlock). chi_tra reads a vertical column at
+  /// a CER near 0.95 in PSM 5, chi_tra_vert at 0.05-0.23 (models/README.md).
+  std::string vertical_language = "chi_tra_vert";
   /// Where Tesseract's own diagnostics go (its debug_file parameter); empty = discarded.
   std::filesystem::path log_file;
 };
@@ -25,8 +28,8 @@ struct EngineOptions {
 /// Debian's tesseract-ocr packages install to.
 [[nodiscard]] std::filesystem::path default_tessdata(const std::filesystem::path& explicit_dir);
 
-/// Checks, before any page is read, that the model file exists; the error names the file and the
-/// Debian package that provides it.
+/// Checks, before any page is read, that the model files (horizontal and vertical) exist; the
+/// error names the file and the Debian package that provides it. Returns the horizontal model.
 [[nodiscard]] Result<std::filesystem::path> find_model(const EngineOptions& options);
 
 /// Text and blocks of one page as Tesseract's own layout analysis (PSM 3) finds them: the
