@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <nettle/sha2.h>
+
 #include "core/issue_json.hpp"
 
 namespace broadsheet::batch {
@@ -31,6 +33,29 @@ std::optional<std::uint64_t> hash_file(const fs::path& path) {
   }
   if (in.bad()) return std::nullopt;
   return h;
+}
+
+std::optional<std::string> sha256_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  sha256_ctx ctx;
+  sha256_init(&ctx);
+  std::array<char, 1 << 16> buf{};
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    const auto n = static_cast<size_t>(in.gcount());
+    sha256_update(&ctx, n, reinterpret_cast<const std::uint8_t*>(buf.data()));
+  }
+  if (in.bad()) return std::nullopt;
+  std::array<std::uint8_t, SHA256_DIGEST_SIZE> digest{};
+  sha256_digest(&ctx, digest.size(), digest.data());
+  static const char* const kDigits = "0123456789abcdef";
+  std::string s;
+  for (std::uint8_t b : digest) {
+    s += kDigits[b >> 4];
+    s += kDigits[b & 0xF];
+  }
+  return s;
 }
 
 std::string hex(std::uint64_t v) {

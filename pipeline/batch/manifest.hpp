@@ -23,6 +23,9 @@ namespace broadsheet::batch {
 /// FNV-1a of a file's bytes, streamed; nullopt when the file cannot be read.
 [[nodiscard]] std::optional<std::uint64_t> hash_file(const std::filesystem::path& path);
 [[nodiscard]] std::string hex(std::uint64_t v);
+/// SHA-256 of a file's bytes as 64 hex digits (Nettle), for provenance: what model read a page,
+/// checkable against models/README.md. Nullopt when the file cannot be read.
+[[nodiscard]] std::optional<std::string> sha256_file(const std::filesystem::path& path);
 
 struct ScanRecord {
   std::string image;         ///< file name in the issue folder

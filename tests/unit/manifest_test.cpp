@@ -30,6 +30,18 @@ TEST(ManifestTest, FileHashEqualsHashOfItsBytes) {
   fs::remove(path);
 }
 
+TEST(ManifestTest, Sha256OfAFileMatchesThePublishedVectors) {
+  const fs::path path = fs::temp_directory_path() / "broadsheet_manifest_sha.bin";
+  std::ofstream(path, std::ios::binary) << "abc";
+  EXPECT_EQ(sha256_file(path),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");  // FIPS 180-2
+  // More than one read buffer: a million 'a's (FIPS 180-2's long vector).
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << std::string(1000000, 'a');
+  EXPECT_EQ(sha256_file(path), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  EXPECT_FALSE(sha256_file(path.string() + ".missing").has_value());
+  fs::remove(path);
+}
+
 TEST(ManifestTest, RoundTripsAndForgivesDamage) {
   const fs::path dir = fs::temp_directory_path() / "broadsheet_manifest_test";
   fs::remove_all(dir);
