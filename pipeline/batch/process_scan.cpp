@@ -95,6 +95,7 @@ Result<std::vector<Page>> layout_pages(recognize::TesseractEngine& engine,
       Region& r = layout->regions[request_region[k]];
       recognize::RegionText& t = (*texts)[k];
       r.text = std::move(t.text);
+      r.original_text = std::move(t.original_text);
       r.confidence = t.confidence;
       for (Line& line : t.lines) {
         line.bbox = clean.transform.to_original(line.bbox);

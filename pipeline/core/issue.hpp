@@ -77,6 +77,8 @@ struct Region {
   double confidence = 1.0;  ///< 0..1
   std::optional<std::string> article_id;
   std::vector<Line> lines;
+  /// The text as Tesseract read it, where script conversion (OpenCC, --opencc) changed it.
+  std::optional<std::string> original_text;
 };
 
 struct Page {

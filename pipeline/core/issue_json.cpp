@@ -134,6 +134,7 @@ Region parse_region(const json& j, const std::string& where) {
   r.text = get_string_or(j, "text", where);
   r.confidence = get_number_or(j, "confidence", where, 1.0);
   r.article_id = get_opt_string(j, "article_id", where);
+  r.original_text = get_opt_string(j, "original_text", where);
   if (has(j, "lines")) {
     const json& lines = get_array(j, "lines", where);
     for (size_t i = 0; i < lines.size(); ++i)
@@ -281,6 +282,7 @@ json to_json(const Issue& issue) {
         lines.push_back(
             {{"bbox", box_json(l.bbox)}, {"text", l.text}, {"confidence", l.confidence}});
       rj["lines"] = std::move(lines);
+      if (r.original_text) rj["original_text"] = *r.original_text;
       regions.push_back(std::move(rj));
     }
     pj["regions"] = std::move(regions);

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include <leptonica/allheaders.h>
+#include <opencc/opencc.h>
 #include <tesseract/baseapi.h>
 #include <tesseract/resultiterator.h>
 
@@ -64,7 +65,8 @@ struct TesseractEngine::Impl {
   tesseract::TessBaseAPI api;
   /// chi_tra_vert, loaded on the first vertical block: most pages have none.
   std::unique_ptr<tesseract::TessBaseAPI> vertical;
-  const unsigned char* vertical_image = nullptr;  ///< the image last given to `vertical`
+  const unsigned char* vertical_image = nullptr;     ///< the image last given to `vertical`
+  opencc_t opencc = reinterpret_cast<opencc_t>(-1);  ///< OpenCC's "not open" value
 };
 
 namespace {
@@ -99,6 +101,7 @@ Result<fs::path> find_language(const fs::path& tessdata, const std::string& lang
 TesseractEngine::TesseractEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 TesseractEngine::~TesseractEngine() {
   if (!impl_) return;
+  if (impl_->opencc != reinterpret_cast<opencc_t>(-1)) opencc_close(impl_->opencc);
   impl_->api.End();
   if (impl_->vertical) impl_->vertical->End();
 }
@@ -126,6 +129,17 @@ Result<std::unique_ptr<TesseractEngine>> TesseractEngine::create(const EngineOpt
   if (!model) return tl::unexpected(model.error());
   auto impl = std::make_unique<Impl>();
   impl->options = options;
+  if (!options.opencc.empty()) {
+    const std::string config =
+        options.opencc.find('/') != std::string::npos || options.opencc.ends_with(".json")
+            ? options.opencc
+            : options.opencc + ".json";
+    impl->opencc = opencc_open(config.c_str());
+    if (impl->opencc == reinterpret_cast<opencc_t>(-1))
+      return fail(ErrorCode::BadArguments, "recognize", config,
+                  std::string("OpenCC cannot open this configuration: ") + opencc_error(),
+                  "name one of /usr/share/opencc/*.json without .json (s2t, s2tw, s2hk)");
+  }
   if (!init_api(impl->api, options, options.language)) {
     return fail(ErrorCode::ModelMissing, "recognize", *model, "Tesseract could not load the model",
                 "reinstall tesseract-ocr-chi-tra or pass --tessdata DIR with a working model");
@@ -273,6 +287,19 @@ Result<std::vector<RegionText>> TesseractEngine::read_regions(
       result.confidence = confidence_sum / static_cast<double>(result.lines.size());
     }
     result.text = join_lines(texts, starts);
+    if (impl_->opencc != reinterpret_cast<opencc_t>(-1) && !result.text.empty()) {
+      auto convert = [&](const std::string& in) {
+        std::unique_ptr<char, void (*)(char*)> converted(
+            opencc_convert_utf8(impl_->opencc, in.c_str(), in.size()), opencc_convert_utf8_free);
+        return converted ? std::string(converted.get()) : in;
+      };
+      std::string converted = convert(result.text);
+      if (converted != result.text) {
+        result.original_text = std::move(result.text);
+        result.text = std::move(converted);
+        for (Line& l : result.lines) l.text = convert(l.text);
+      }
+    }
     out.push_back(std::move(result));
   }
   impl_->api.Clear();

@@ -156,5 +156,42 @@ TEST_F(RecognizeTest, ReadsAVerticalColumnWithTheVerticalModel) {
   }
 }
 
+// Script conversion keeps what Tesseract read beside the converted text. t2s is used here only
+// because any traditional page shows it working; users would pick s2t.
+TEST_F(RecognizeTest, ScriptConversionKeepsTheOriginalBesideIt) {
+  EngineOptions bad = options();
+  bad.opencc = "no-such-config";
+  auto refused = TesseractEngine::create(bad);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::BadArguments);
+  EXPECT_NE(refused.error().describe().find("no-such-config"), std::string::npos);
+
+  const fs::path image = fs::path(test::kFixtureDir) / "pages" / "lead-column.png";
+  auto page = ingest::load_page(image);
+  ASSERT_TRUE(page) << page.error().describe();
+  EngineOptions convert = options();
+  convert.opencc = "t2s";
+  auto engine = TesseractEngine::create(convert);
+  ASSERT_TRUE(engine) << engine.error().describe();
+  auto read = (*engine)->read_regions(page->gray, page->dpi,
+                                      {{Box{0, 0, page->gray.cols, page->gray.rows}}});
+  ASSERT_TRUE(read) << read.error().describe();
+  const RegionText& body = (*read)[0];
+  ASSERT_TRUE(body.original_text.has_value());
+  std::ifstream in(fs::path(test::kFixtureDir) / "pages" / "lead-column.gold.txt");
+  const std::string gold((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto want = text::comparable(gold);
+  const auto original = text::comparable(*body.original_text);
+  const auto converted = text::comparable(body.text);
+  EXPECT_LT(static_cast<double>(text::edit_distance(want, original)),
+            0.10 * static_cast<double>(want.size()));
+  // Character for character: the same length, a good share of the characters changed.
+  EXPECT_EQ(original.size(), converted.size());
+  EXPECT_GT(static_cast<double>(text::edit_distance(original, converted)),
+            0.05 * static_cast<double>(original.size()));
+  ASSERT_FALSE(body.lines.empty());
+  EXPECT_NE(body.text.find(body.lines.front().text), std::string::npos);
+}
+
 }  // namespace
 }  // namespace broadsheet::recognize

@@ -34,6 +34,7 @@ Issue sample_issue() {
   r.confidence = 0.9;
   r.article_id = "a1";
   r.lines.push_back({{10, 20, 300, 40}, "雷健坤調研", 0.9});
+  r.original_text = "雷健坤调研";
   p.regions.push_back(r);
   issue.pages.push_back(p);
   Article a;
@@ -58,6 +59,7 @@ TEST(IssueJsonTest, RoundTripKeepsEveryField) {
   EXPECT_EQ(to_json(*out), j);
   EXPECT_EQ(out->pages[0].regions[0].kind, RegionKind::Headline);
   EXPECT_EQ(out->pages[0].regions[0].direction, Direction::Vertical);
+  EXPECT_EQ(out->pages[0].regions[0].original_text, "雷健坤调研");
   EXPECT_EQ(out->articles[0].continuations[0], (Continuation{1, 3, "下轉第三版"}));
   EXPECT_EQ(out->issue.extra.at("serial"), "CN14—0020");
 }
