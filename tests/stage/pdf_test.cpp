@@ -215,7 +215,28 @@ TEST_F(PdfTest, IsStructurallyValid) {
     auto check = run("qpdf --check '" + pdf_.string() + "' 2>&1");
     EXPECT_TRUE(check) << "qpdf --check failed on " << pdf_;
   }
-  // Without qpdf: poppler reads every page, its text and its picture without one complaint.
+  // The cross-reference table points at every object (poppler would repair a wrong one
+  // silently, so it is checked here by hand).
+  const std::string bytes = read_file(pdf_);
+  const size_t startxref = bytes.rfind("startxref\n");
+  ASSERT_NE(startxref, std::string::npos);
+  const size_t xref = std::stoul(bytes.substr(startxref + 10));
+  ASSERT_EQ(bytes.compare(xref, 7, "xref\n0 "), 0) << "startxref does not point at the table";
+  const size_t size_at = xref + 7;
+  const int objects = std::stoi(bytes.substr(size_at));
+  const size_t first_entry = bytes.find('\n', size_at) + 1;
+  ASSERT_EQ(bytes.compare(first_entry, 20, "0000000000 65535 f \n"), 0);
+  for (int id = 1; id < objects; ++id) {
+    const std::string entry = bytes.substr(first_entry + 20 * static_cast<size_t>(id), 20);
+    ASSERT_EQ(entry.substr(10), " 00000 n \n") << "entry " << id;
+    const size_t offset = std::stoul(entry.substr(0, 10));
+    const std::string header = std::to_string(id) + " 0 obj\n";
+    EXPECT_EQ(bytes.compare(offset, header.size(), header), 0) << "object " << id;
+  }
+  EXPECT_NE(bytes.find("/Size " + std::to_string(objects) + " "), std::string::npos);
+  EXPECT_EQ(bytes.substr(bytes.size() - 6), "%%EOF\n");
+
+  // Poppler reads every page, its text and its picture without one complaint.
   auto doc = open();
   ASSERT_TRUE(doc);
   for (int i = 0; i < doc->pages(); ++i) {
