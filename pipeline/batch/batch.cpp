@@ -1,7 +1,9 @@
 #include "batch/batch.hpp"
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <map>
 #include <mutex>
@@ -187,16 +189,25 @@ class OutputLock {
 
  private:
   // Locks `path` (LOCK_EX or LOCK_SH) and keeps it: true when taken, false when another process
-  // holds a conflicting lock (or, with wait, after waiting for it); an error when the file cannot
-  // be created.
+  // holds a conflicting lock; an error when the file cannot be created or its file system does not
+  // lock (Lustre mounted without -o flock, some FUSE file systems).
   Result<bool> take(const fs::path& path, int operation, bool wait = false) {
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0)
       return fail(ErrorCode::OutputNotWritable, "batch", path, "cannot create the lock file",
                   "check permissions or pass another -o");
-    if (::flock(fd, operation | (wait ? 0 : LOCK_NB)) != 0) {
+    int rc = 0;
+    do {
+      rc = ::flock(fd, operation | (wait ? 0 : LOCK_NB));
+    } while (rc != 0 && errno == EINTR);
+    if (rc != 0) {
+      const int err = errno;
       ::close(fd);
-      return false;
+      if (err == EWOULDBLOCK) return false;
+      return fail(ErrorCode::OutputNotWritable, "batch", path,
+                  std::string("cannot lock the output folder: ") + std::strerror(err),
+                  "use a file system that supports flock for -o (on Lustre, mount with -o flock; "
+                  "README.md, Running on a cluster)");
     }
     fds_.push_back(fd);
     return true;
