@@ -24,6 +24,7 @@
 #include <CLI/CLI.hpp>
 
 #include "batch/batch.hpp"
+#include "batch/report.hpp"
 #include "core/issue_json.hpp"
 #include "eval/eval.hpp"
 #include "reassemble/reassemble.hpp"
@@ -82,6 +83,7 @@ struct RunArgs {
   std::string pipeline = "layout";
   bool debug_images = false;
   bool force = false;
+  std::string shard;  ///< "K/N", empty: every issue
 };
 
 // Set by SIGINT/SIGTERM: the batch stops taking new pages, finishes the ones under way and
@@ -121,6 +123,14 @@ int do_run(const RunArgs& args) {
   options.page.pipeline = pipeline_from(args.pipeline);
   options.debug_images = args.debug_images;
   options.force = args.force;
+  if (!args.shard.empty()) {
+    auto shard = broadsheet::batch::parse_shard(args.shard);
+    if (!shard) {
+      print_error(shard.error());
+      return code(exit_code_for(shard.error()));
+    }
+    options.shard = *shard;
+  }
   options.stop = &g_stop;
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
@@ -154,16 +164,26 @@ int do_run(const RunArgs& args) {
     print_error(summary.error());
     return code(exit_code_for(summary.error()));
   }
+  const std::string report_name =
+      broadsheet::batch::report_path({}, options.shard).filename().string();
   if (!quiet || summary->failed_pages > 0 || summary->interrupted) {
+    const std::string which =
+        options.shard ? fmt::format("shard {}: {} of {} issues", to_string(*options.shard),
+                                    summary->issues, summary->issues_found)
+                      : fmt::format("{} issues", summary->issues);
     fmt::print(stderr,
-               "broadsheet: {} issues, {} pages read, {} up to date, {} failed, mean confidence "
-               "{:.2f}, {}; output in {} (see report.json)\n",
-               summary->issues, summary->pages, summary->reused_pages, summary->failed_pages,
-               summary->mean_confidence, format_duration(summary->seconds), options.out.string());
+               "broadsheet: {}, {} pages read, {} up to date, {} failed, mean confidence "
+               "{:.2f}, {}; output in {} (see {})\n",
+               which, summary->pages, summary->reused_pages, summary->failed_pages,
+               summary->mean_confidence, format_duration(summary->seconds), options.out.string(),
+               report_name);
   }
-  if (summary->pages + summary->reused_pages == 0)
+  if (summary->issues_found == 0)
     fmt::print(stderr, "broadsheet: warning: no page images (.tif .png .jpg .jp2) under {}\n",
                fmt::join(args.scans, ", "));
+  else if (summary->issues == 0 && !quiet)
+    fmt::print(stderr, "broadsheet: shard {} holds none of the {} issues: nothing to do\n",
+               to_string(*options.shard), summary->issues_found);
   if (summary->interrupted) {
     fmt::print(stderr, "broadsheet: interrupted; run the same command again to resume\n");
     return code(ExitCode::Interrupted);
@@ -224,6 +244,23 @@ int do_assemble(const std::string& folder) {
   return code(ExitCode::Ok);
 }
 
+// Merges the reports that runs (one per shard, or one over every issue) left in OUT.
+int do_report(const std::string& out, bool json) {
+  auto merged = broadsheet::batch::merge_reports(out);
+  if (!merged) {
+    print_error(merged.error());
+    return code(exit_code_for(merged.error()));
+  }
+  if (json) {
+    std::cout << broadsheet::batch::to_json(*merged).dump(1, ' ', false,
+                                                          nlohmann::json::error_handler_t::replace)
+              << "\n";
+  } else {
+    std::cout << broadsheet::batch::format_summary(*merged);
+  }
+  return code(merged->complete_and_clean() ? ExitCode::Ok : ExitCode::InputsFailed);
+}
+
 int do_eval(const std::string& truth, const std::string& out, bool json) {
   auto report = broadsheet::eval::evaluate_dirs(truth, out);
   if (!report) {
@@ -269,6 +306,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   run->add_flag("--force", run_args.force,
                 "Redo every page, even those whose saved result is up to date");
+  run->add_option("--shard", run_args.shard,
+                  "Read only shard K of N (1 <= K <= N): issues are split by a hash of their id, "
+                  "so N runs with --shard 1/N ... N/N read every issue once; they may share one -o "
+                  "and run at the same time. Each writes OUT/report-shard-K-of-N.json")
+      ->type_name("K/N");
   run->add_flag("--debug-images", run_args.debug_images,
                 "Write an overlay per page (regions by kind, numbered in reading order) under "
                 "OUT/<issue id>/debug/");
@@ -305,6 +347,16 @@ int main(int argc, char** argv) {
   eval->add_option("out", eval_out, "Folder written by broadsheet run")->required();
   eval->add_flag("--json", eval_json, "Print JSON instead of a table");
 
+  std::string report_out;
+  bool report_json = false;
+  CLI::App* report = app.add_subcommand(
+      "report",
+      "Summarise what the runs into OUT did: merges OUT/report.json or the shards'\n"
+      "OUT/report-shard-K-of-N.json (pages, failures, time), names missing shards. Exit 0 when\n"
+      "complete without failures, 2 otherwise. Example: broadsheet report output");
+  report->add_option("out", report_out, "Folder written by broadsheet run")->required();
+  report->add_flag("--json", report_json, "Print JSON instead of a table");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -318,6 +370,7 @@ int main(int argc, char** argv) {
       return do_page(page_image, page_out, page_tessdata, pipeline_from(page_pipeline), page_debug);
     if (*eval) return do_eval(eval_truth, eval_out, eval_json);
     if (*assemble) return do_assemble(assemble_folder);
+    if (*report) return do_report(report_out, report_json);
   } catch (const std::exception& e) {
     if (std::getenv("BROADSHEET_DEBUG") != nullptr) throw;
     fmt::print(stderr,

@@ -1,7 +1,10 @@
 #include "batch/batch.hpp"
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <ctime>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -18,6 +21,7 @@
 #include <opencv2/core/version.hpp>
 
 #include "batch/manifest.hpp"
+#include "batch/report.hpp"
 #include "core/issue_json.hpp"
 #include "ingest/ingest.hpp"
 #include "reassemble/reassemble.hpp"
@@ -30,6 +34,34 @@ namespace broadsheet::batch {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return {};
+  return buf;
+}
+
+double cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto sec = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return sec(usage.ru_utime) + sec(usage.ru_stime);
+}
+
+}  // namespace
 
 double peak_rss_mib() {
   rusage usage{};
@@ -74,10 +106,12 @@ nlohmann::json provenance(const recognize::EngineOptions& engine, const PageOpti
   return p;
 }
 
-Result<void> check_output(const fs::path& out) {
+Result<void> check_output(const fs::path& out, const std::optional<Shard>& shard) {
   std::error_code ec;
   fs::create_directories(out, ec);
-  const fs::path probe = out / ".broadsheet-write-test";
+  // Shards on several machines share OUT: each probes with its own file.
+  const fs::path probe =
+      out / (".broadsheet-write-test" + (shard ? "-" + file_label(*shard) : std::string()));
   auto ok = write_file_atomic(probe, "");
   if (ec || !ok)
     return fail(ErrorCode::OutputNotWritable, "batch", out, "output folder is not writable",
@@ -90,35 +124,95 @@ Result<void> check_output(const fs::path& out) {
 
 namespace {
 
-// Holds an exclusive lock on OUT/.broadsheet.lock for the life of a run: a second run on the same
-// OUT is refused instead of interleaving writes. The lock dies with the process, even on SIGKILL.
+// Locks on OUT for the life of a run (batch.hpp says who excludes whom). flock locks die with the
+// process, even on SIGKILL, so a killed run never leaves OUT locked.
 class OutputLock {
  public:
-  static Result<OutputLock> acquire(const fs::path& out) {
-    const fs::path path = out / ".broadsheet.lock";
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0)
-      return fail(ErrorCode::OutputNotWritable, "batch", path, "cannot create the lock file",
-                  "check permissions or pass another -o");
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-      ::close(fd);
-      return fail(ErrorCode::BadArguments, "batch", out,
-                  "another broadsheet run is writing to this output folder",
-                  "wait for it to finish, or pass another -o");
+  static Result<OutputLock> acquire(const fs::path& out, const std::optional<Shard>& shard) {
+    OutputLock lock;
+    if (!shard) {
+      auto fd = lock.take(out / ".broadsheet.lock", LOCK_EX);
+      if (!fd) return tl::unexpected(fd.error());
+      if (!*fd)
+        return fail(ErrorCode::BadArguments, "batch", out,
+                    "another broadsheet run is writing to this output folder (a run over every "
+                    "issue or a shard)",
+                    "wait for it to finish, or pass another -o");
+      return lock;
     }
-    return OutputLock(fd);
+    // Shards of different splits check each other under a short start lock, so that two of them
+    // starting at the same moment cannot both miss the other.
+    OutputLock start;
+    auto guard = start.take(out / ".broadsheet-start.lock", LOCK_EX, /*wait=*/true);
+    if (!guard) return tl::unexpected(guard.error());
+    auto whole = lock.take(out / ".broadsheet.lock", LOCK_SH);
+    if (!whole) return tl::unexpected(whole.error());
+    if (!*whole)
+      return fail(ErrorCode::BadArguments, "batch", out,
+                  "another broadsheet run, over every issue, is writing to this output folder",
+                  "wait for it to finish: shards share an output folder only with other shards");
+    const std::string own = ".broadsheet-" + file_label(*shard) + ".lock";
+    auto mine = lock.take(out / own, LOCK_EX);
+    if (!mine) return tl::unexpected(mine.error());
+    if (!*mine)
+      return fail(ErrorCode::BadArguments, "batch", out,
+                  "another broadsheet run is already reading shard " + to_string(*shard) +
+                      " into this output folder",
+                  "wait for it to finish; a shard runs once at a time");
+    std::error_code ec;
+    for (auto it = fs::directory_iterator(out, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      if (!name.starts_with(".broadsheet-shard-") || !name.ends_with(".lock")) continue;
+      const std::string label = name.substr(std::string(".broadsheet-").size(),
+                                            name.size() - std::string(".broadsheet-.lock").size());
+      if (label.ends_with("-of-" + std::to_string(shard->count))) continue;  // same split
+      OutputLock probe;
+      auto free = probe.take(it->path(), LOCK_EX);
+      if (free && !*free)
+        return fail(ErrorCode::BadArguments, "batch", out,
+                    "another broadsheet run is writing shard " +
+                        label.substr(6).replace(label.find("-of-") - 6, 4, "/") +
+                        " into this output folder, a different split than " + to_string(*shard),
+                    "every shard of one batch must use the same N; wait for that run to finish");
+    }
+    return lock;
   }
-  OutputLock(OutputLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  OutputLock() = default;
+  OutputLock(OutputLock&& other) noexcept : fds_(std::exchange(other.fds_, {})) {}
   OutputLock(const OutputLock&) = delete;
   OutputLock& operator=(const OutputLock&) = delete;
   OutputLock& operator=(OutputLock&&) = delete;
   ~OutputLock() {
-    if (fd_ >= 0) ::close(fd_);
+    for (int fd : fds_) ::close(fd);
   }
 
  private:
-  explicit OutputLock(int fd) : fd_(fd) {}
-  int fd_ = -1;
+  // Locks `path` (LOCK_EX or LOCK_SH) and keeps it: true when taken, false when another process
+  // holds a conflicting lock; an error when the file cannot be created or its file system does not
+  // lock (Lustre mounted without -o flock, some FUSE file systems).
+  Result<bool> take(const fs::path& path, int operation, bool wait = false) {
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+      return fail(ErrorCode::OutputNotWritable, "batch", path, "cannot create the lock file",
+                  "check permissions or pass another -o");
+    int rc = 0;
+    do {
+      rc = ::flock(fd, operation | (wait ? 0 : LOCK_NB));
+    } while (rc != 0 && errno == EINTR);
+    if (rc != 0) {
+      const int err = errno;
+      ::close(fd);
+      if (err == EWOULDBLOCK) return false;
+      return fail(ErrorCode::OutputNotWritable, "batch", path,
+                  std::string("cannot lock the output folder: ") + std::strerror(err),
+                  "use a file system that supports flock for -o (on Lustre, mount with -o flock; "
+                  "README.md, Running on a cluster)");
+    }
+    fds_.push_back(fd);
+    return true;
+  }
+  std::vector<int> fds_;
 };
 
 // Everything a page's result depends on besides the scan itself: options and model.
@@ -163,20 +257,31 @@ Result<RunSummary> run(const RunOptions& options,
     return fail(ErrorCode::BadArguments, "batch", {}, "no scan folder given",
                 "usage: broadsheet run SCANS -o OUT");
 
+  if (options.shard && (options.shard->count < 1 || options.shard->index < 1 ||
+                        options.shard->index > options.shard->count))
+    return fail(ErrorCode::BadArguments, "batch", {},
+                "shard " + to_string(*options.shard) + " does not exist");
+
   std::vector<ingest::IssueScans> issues;
+  int issues_found = 0;
   for (const fs::path& root : options.roots) {
     auto found = ingest::find_issues(root);
     if (!found) return tl::unexpected(found.error());
-    for (auto& issue : *found) issues.push_back(std::move(issue));
+    for (auto& issue : *found) {
+      ++issues_found;
+      if (!options.shard || in_shard(issue.id, *options.shard)) issues.push_back(std::move(issue));
+    }
   }
-  if (auto ok = check_output(options.out); !ok) return tl::unexpected(ok.error());
+  if (auto ok = check_output(options.out, options.shard); !ok) return tl::unexpected(ok.error());
   auto model = recognize::find_model(options.engine);
   if (!model) return tl::unexpected(model.error());
-  auto output_lock = OutputLock::acquire(options.out);
+  auto output_lock = OutputLock::acquire(options.out, options.shard);
   if (!output_lock) return tl::unexpected(output_lock.error());
 
   const auto run_start = Clock::now();
+  const std::string started = utc_now();
   RunSummary summary;
+  summary.issues_found = issues_found;
   summary.issues = static_cast<int>(issues.size());
   const int max_workers = std::max(1, options.jobs);
   const nlohmann::json prov = provenance(options.engine, options.page, max_workers);
@@ -222,6 +327,7 @@ Result<RunSummary> run(const RunOptions& options,
   int done = 0;
   double confidence_sum = 0;
   long long confidence_n = 0;
+  double page_seconds = 0;
 
   auto write_issue = [&](size_t i) {
     const fs::path issue_dir = options.out / issues[i].id;
@@ -302,6 +408,7 @@ Result<RunSummary> run(const RunOptions& options,
       std::lock_guard lock(mutex);
       ++done;
       ++summary.pages;
+      page_seconds += outcome.seconds;
       ScanRecord& record = manifests[i].scans[name];
       record.image = name;
       record.key = keys[i][task.scan_index];
@@ -340,7 +447,9 @@ Result<RunSummary> run(const RunOptions& options,
     const int workers = std::min<int>(max_workers, total);
     std::vector<std::unique_ptr<recognize::TesseractEngine>> engines;
     recognize::EngineOptions engine_options = options.engine;
-    engine_options.log_file = options.out / "tesseract.log";
+    engine_options.log_file =
+        options.out / (options.shard ? "tesseract-" + file_label(*options.shard) + ".log"
+                                     : std::string("tesseract.log"));
     for (int w = 0; w < workers; ++w) {
       auto engine = recognize::TesseractEngine::create(engine_options);
       if (!engine) return tl::unexpected(engine.error());
@@ -357,24 +466,25 @@ Result<RunSummary> run(const RunOptions& options,
   summary.mean_confidence =
       confidence_n > 0 ? confidence_sum / static_cast<double>(confidence_n) : 0.0;
 
-  nlohmann::json report = {
-      {"issues", summary.issues},
-      {"issues_written", summary.issues_written},
-      {"pages_read", summary.pages},
-      {"pages_reused", summary.reused_pages},
-      {"pages_failed", summary.failed_pages},
-      {"seconds", summary.seconds},
-      {"pages_per_minute", summary.seconds > 0 ? 60.0 * summary.pages / summary.seconds : 0.0},
-      {"mean_confidence", summary.mean_confidence},
-      {"interrupted", summary.interrupted},
-      {"jobs", max_workers},
-      {"errors", nlohmann::json::array()}};
-  for (const Error& e : summary.errors) report["errors"].push_back(to_json(e));
-  if (auto w = write_file_atomic(
-          options.out / "report.json",
-          report.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
-      !w)
-    summary.errors.push_back(w.error());
+  RunReport report;
+  report.shard = options.shard;
+  report.host = host_name();
+  report.started = started;
+  report.finished = utc_now();
+  report.jobs = max_workers;
+  report.issues_found = summary.issues_found;
+  report.issues = summary.issues;
+  report.issues_written = summary.issues_written;
+  report.pages_read = summary.pages;
+  report.pages_reused = summary.reused_pages;
+  report.pages_failed = summary.failed_pages;
+  report.seconds = summary.seconds;
+  report.cpu_seconds = cpu_seconds();
+  report.page_seconds = page_seconds;
+  report.mean_confidence = summary.mean_confidence;
+  report.interrupted = summary.interrupted;
+  for (const Error& e : summary.errors) report.errors.push_back(to_json(e));
+  if (auto w = write_report(options.out, report); !w) summary.errors.push_back(w.error());
   return summary;
 }
 

@@ -6,10 +6,12 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "batch/process_scan.hpp"
+#include "batch/shard.hpp"
 #include "core/error.hpp"
 #include "core/issue.hpp"
 #include "recognize/engine.hpp"
@@ -26,6 +28,10 @@ struct RunOptions {
   bool debug_images = false;
   /// Redo every page even when its saved result is up to date.
   bool force = false;
+  /// Read only the issues of this shard (batch/shard.hpp). Shards of one split may run at the
+  /// same time on the same OUT; each writes OUT/report-shard-K-of-N.json and
+  /// OUT/tesseract-shard-K-of-N.log instead of OUT/report.json and OUT/tesseract.log.
+  std::optional<Shard> shard;
   /// Set (e.g. by a SIGINT handler) to stop taking new pages; pages under way finish and are
   /// saved, issues not complete are left for the next run.
   const std::atomic<bool>* stop = nullptr;
@@ -42,7 +48,8 @@ struct PageEvent {
 };
 
 struct RunSummary {
-  int issues = 0;
+  int issues_found = 0;  ///< under the scan folders
+  int issues = 0;        ///< of them, those this run is responsible for (its shard)
   int pages = 0;         ///< scans read in this run
   int reused_pages = 0;  ///< scans whose saved result was up to date
   int failed_pages = 0;
@@ -57,7 +64,14 @@ struct RunSummary {
 /// missing, output not writable, another run holding OUT), then processes every page that is not
 /// up to date. Per-page failures are recorded in the summary, the manifest and the issue's pages;
 /// they never stop the batch. Writes OUT/<issue>/{issue.json, manifest.json, pages/} and
-/// OUT/report.json, each atomically.
+/// OUT/report.json (OUT/report-shard-K-of-N.json for a shard), each atomically.
+///
+/// Locks on OUT (flock, released when the process ends, even on SIGKILL): a run over every issue
+/// holds OUT/.broadsheet.lock exclusively, so it runs alone. A shard holds it shared, so shards
+/// run side by side but never with a run over every issue, and holds
+/// OUT/.broadsheet-shard-K-of-N.lock exclusively, so the same shard never runs twice at once; a
+/// shard also refuses to start while a shard of another split (another N) holds its lock, since
+/// the two would read the same issues.
 [[nodiscard]] Result<RunSummary> run(const RunOptions& options,
                                      const std::function<void(const PageEvent&)>& on_page = {});
 

@@ -1,5 +1,5 @@
 // The batch as a user runs it overnight: bad files named but never stopping it, resume after a
-// kill, one run per output folder, Ctrl-C.
+// kill, one run per output folder, Ctrl-C; and split into shards that share one output folder.
 
 #include <fcntl.h>
 #include <signal.h>
@@ -22,6 +22,7 @@
 #include <jpeglib.h>
 #include <opencv2/imgcodecs.hpp>
 
+#include "batch/shard.hpp"
 #include "core/issue_json.hpp"
 #include "core/text.hpp"
 #include "test_paths.hpp"
@@ -323,6 +324,143 @@ TEST_F(BatchTest, InterruptStopsCleanlyWithExitCode130AndTheNextRunFinishes) {
   auto issue = read_issue_json(out / "paper" / "2025-08-10" / "issue.json");
   ASSERT_TRUE(issue) << issue.error().describe();
   EXPECT_EQ(issue->pages.size(), 6u);
+}
+
+// Holds a flock on a file under OUT for as long as it lives, as another run would.
+class HeldLock {
+ public:
+  HeldLock(const fs::path& path, int operation)
+      : fd_(::open(path.c_str(), O_RDWR | O_CREAT, 0644)) {
+    held_ = fd_ >= 0 && ::flock(fd_, operation | LOCK_NB) == 0;
+  }
+  HeldLock(const HeldLock&) = delete;
+  HeldLock& operator=(const HeldLock&) = delete;
+  ~HeldLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  [[nodiscard]] bool held() const { return held_; }
+
+ private:
+  int fd_ = -1;
+  bool held_ = false;
+};
+
+TEST_F(BatchTest, ShardsShareTheOutputButNeverWithAWholeRunOrAnotherSplit) {
+  const std::string id = "paper/2025-09-01";
+  make_issue(id, 1);
+  // The shard of 2 that does not hold the issue: it has nothing to read, so it runs in no time.
+  const int empty = batch::shard_of(id, 2) == 1 ? 2 : 1;
+  const std::string shard = std::to_string(empty) + "/2";
+  const fs::path out = dir_ / "out";
+  fs::create_directories(out);
+  const std::string scans = (dir_ / "scans").string();
+  auto run = [&](const std::vector<std::string>& extra, const std::string& log) {
+    std::vector<std::string> args = {"run", scans, "-o", out.string(), "-q"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const Child c = start(args, dir_ / log);
+    const int rc = wait_exit(c);
+    return std::pair<int, std::string>(rc, slurp(c.log));
+  };
+  {
+    const HeldLock other_shard(out / ".broadsheet.lock", LOCK_SH);  // as a running shard holds it
+    ASSERT_TRUE(other_shard.held());
+    const auto [rc, log] = run({}, "whole.txt");
+    EXPECT_EQ(rc, 1) << log;
+    EXPECT_NE(log.find("another broadsheet run"), std::string::npos) << log;
+    const auto [rc2, log2] = run({"--shard", shard}, "shard.txt");
+    EXPECT_EQ(rc2, 0) << log2;  // shards run side by side
+  }
+  {
+    const HeldLock whole_run(out / ".broadsheet.lock", LOCK_EX);
+    ASSERT_TRUE(whole_run.held());
+    const auto [rc, log] = run({"--shard", shard}, "shard2.txt");
+    EXPECT_EQ(rc, 1) << log;
+    EXPECT_NE(log.find("over every issue"), std::string::npos) << log;
+  }
+  {
+    const HeldLock same_shard(out / (".broadsheet-shard-" + std::to_string(empty) + "-of-2.lock"),
+                              LOCK_EX);
+    ASSERT_TRUE(same_shard.held());
+    const auto [rc, log] = run({"--shard", shard}, "shard3.txt");
+    EXPECT_EQ(rc, 1) << log;
+    EXPECT_NE(log.find("already reading shard " + shard), std::string::npos) << log;
+  }
+  {
+    const HeldLock other_split(out / ".broadsheet-shard-2-of-3.lock", LOCK_EX);
+    ASSERT_TRUE(other_split.held());
+    const auto [rc, log] = run({"--shard", shard}, "shard4.txt");
+    EXPECT_EQ(rc, 1) << log;
+    EXPECT_NE(log.find("shard 2/3"), std::string::npos) << log;
+    EXPECT_NE(log.find("same N"), std::string::npos) << log;
+  }
+  EXPECT_FALSE(fs::exists(out / "report.json"));
+  const auto report =
+      nlohmann::json::parse(slurp(out / ("report-shard-" + std::to_string(empty) + "-of-2.json")));
+  EXPECT_EQ(report["issues"], 0);
+  EXPECT_EQ(report["issues_found"], 1);
+  EXPECT_EQ(report["shard"]["index"], empty);
+
+  // The other shard has not run: the merged report names it and exits 2.
+  const Child r = start({"report", out.string()}, dir_ / "report.txt");
+  EXPECT_EQ(wait_exit(r), 2);
+  const std::string missing = "missing: shard " + std::to_string(3 - empty) + "/2";
+  EXPECT_NE(slurp(r.log).find(missing), std::string::npos) << slurp(r.log);
+}
+
+TEST_F(BatchTest, ShardsRunningTogetherReadEveryIssueOnceAndResumeAlone) {
+  const std::vector<std::string> ids = {"paper/2025-09-02", "paper/2025-09-03", "paper/2025-09-04"};
+  for (const std::string& id : ids) make_issue(id, 1);
+  int in_first = 0;
+  for (const std::string& id : ids) in_first += batch::shard_of(id, 2) == 1 ? 1 : 0;
+  const fs::path out = dir_ / "out";
+  const std::string scans = (dir_ / "scans").string();
+  const Child one =
+      start({"run", scans, "-o", out.string(), "--jobs", "1", "--shard", "1/2"}, dir_ / "1.txt");
+  const Child two =
+      start({"run", scans, "-o", out.string(), "--jobs", "1", "--shard", "2/2"}, dir_ / "2.txt");
+  EXPECT_EQ(wait_exit(one), 0) << slurp(one.log);
+  EXPECT_EQ(wait_exit(two), 0) << slurp(two.log);
+  EXPECT_NE(slurp(one.log).find("shard 1/2: " + std::to_string(in_first) + " of 3 issues"),
+            std::string::npos)
+      << slurp(one.log);
+
+  for (const std::string& id : ids) {
+    auto issue = read_issue_json(out / id / "issue.json");
+    ASSERT_TRUE(issue) << id << ": " << issue.error().describe();
+    EXPECT_EQ(issue->pages.size(), 1u);
+  }
+  EXPECT_FALSE(fs::exists(out / "report.json"));
+  // Shards keep their own Tesseract log (written only when Tesseract has something to say).
+  EXPECT_FALSE(fs::exists(out / "tesseract.log"));
+  const auto r1 = nlohmann::json::parse(slurp(out / "report-shard-1-of-2.json"));
+  const auto r2 = nlohmann::json::parse(slurp(out / "report-shard-2-of-2.json"));
+  EXPECT_EQ(r1["pages_read"], in_first);
+  EXPECT_EQ(r2["pages_read"], 3 - in_first);
+  expect_outputs_whole(out);
+
+  const Child merged = start({"report", out.string(), "--json"}, dir_ / "report.txt");
+  EXPECT_EQ(wait_exit(merged), 0) << slurp(merged.log);
+  const auto m = nlohmann::json::parse(slurp(merged.log));
+  EXPECT_EQ(m["pages_read"], 3);
+  EXPECT_EQ(m["issues"], 3);
+  EXPECT_EQ(m["shards"], 2);
+  EXPECT_EQ(m["missing"].size(), 0u);
+  EXPECT_EQ(m["complete"], true);
+
+  // One shard again, alone: its pages are up to date, nothing is read.
+  const Child again =
+      start({"run", scans, "-o", out.string(), "--shard", "2/2"}, dir_ / "again.txt");
+  EXPECT_EQ(wait_exit(again), 0) << slurp(again.log);
+  const auto r2b = nlohmann::json::parse(slurp(out / "report-shard-2-of-2.json"));
+  EXPECT_EQ(r2b["pages_read"], 0);
+  EXPECT_EQ(r2b["pages_reused"], 3 - in_first);
+
+  // A run over every issue on the same folder finds everything done by the shards.
+  const Child whole = start({"run", scans, "-o", out.string()}, dir_ / "whole.txt");
+  EXPECT_EQ(wait_exit(whole), 0) << slurp(whole.log);
+  const auto rw = nlohmann::json::parse(slurp(out / "report.json"));
+  EXPECT_EQ(rw["pages_read"], 0);
+  EXPECT_EQ(rw["pages_reused"], 3);
 }
 
 }  // namespace

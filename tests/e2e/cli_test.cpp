@@ -58,7 +58,7 @@ class CliTest : public ::testing::Test {
 TEST_F(CliTest, HelpListsTheSubCommandsWithExamples) {
   const Outcome o = run_cli("--help");
   EXPECT_EQ(o.exit_code, 0);
-  for (const char* word : {"run", "page", "eval", "Example"})
+  for (const char* word : {"run", "page", "eval", "report", "Example"})
     EXPECT_NE(o.out.find(word), std::string::npos) << word << " missing in:\n" << o.out;
 }
 
@@ -92,6 +92,26 @@ TEST_F(CliTest, EvalWithoutTruthExitsOneAndSaysWhatItWants) {
   const Outcome o = run_cli("eval " + (dir_ / "truth").string() + " " + (dir_ / "out").string());
   EXPECT_NE(o.exit_code, 0);
   EXPECT_NE(o.out.find("truth.json"), std::string::npos) << o.out;
+}
+
+TEST_F(CliTest, ShardThatDoesNotExistIsABadArgumentsExitWithWhatIsAllowed) {
+  fs::create_directories(dir_ / "scans" / "issue");
+  for (const char* bad : {"3/2", "a/b", "0/2", "2", "1/0"}) {
+    const Outcome o = run_cli("run " + (dir_ / "scans").string() + " -o " +
+                              (dir_ / "out").string() + " --shard " + bad);
+    EXPECT_EQ(o.exit_code, 1) << bad << ": " << o.out;
+    EXPECT_NE(o.out.find(std::string("--shard ") + bad), std::string::npos) << o.out;
+    EXPECT_NE(o.out.find("1 <= K <= N"), std::string::npos) << o.out;
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "out"));
+}
+
+TEST_F(CliTest, ReportWithoutReportsExitsOneAndSaysWhatItWants) {
+  fs::create_directories(dir_ / "out");
+  const Outcome o = run_cli("report " + (dir_ / "out").string());
+  EXPECT_EQ(o.exit_code, 1) << o.out;
+  EXPECT_NE(o.out.find("report-shard-K-of-N.json"), std::string::npos) << o.out;
+  EXPECT_EQ(run_cli("report " + (dir_ / "nope").string()).exit_code, 1);
 }
 
 TEST_F(CliTest, AssembleRebuildsArticlesFromSavedPages) {
