@@ -7,12 +7,18 @@ namespace broadsheet::exporter {
 
 std::string_view to_string(Format f) {
   switch (f) {
-    case Format::Json: return "json";
-    case Format::Alto: return "alto";
-    case Format::Mets: return "mets";
-    case Format::Hocr: return "hocr";
-    case Format::Text: return "txt";
-    case Format::Pdf: return "pdf";
+    case Format::Json:
+      return "json";
+    case Format::Alto:
+      return "alto";
+    case Format::Mets:
+      return "mets";
+    case Format::Hocr:
+      return "hocr";
+    case Format::Text:
+      return "txt";
+    case Format::Pdf:
+      return "pdf";
   }
   return "json";
 }
@@ -56,7 +62,11 @@ std::string page_stem(const Page& page) {
   return stem;
 }
 
-std::string alto_file_name(const Page& page) { return page_stem(page) + ".alto.xml"; }
-std::string hocr_file_name(const Page& page) { return page_stem(page) + ".hocr"; }
+std::string alto_file_name(const Page& page) {
+  return page_stem(page) + ".alto.xml";
+}
+std::string hocr_file_name(const Page& page) {
+  return page_stem(page) + ".hocr";
+}
 
 }  // namespace broadsheet::exporter

@@ -18,7 +18,8 @@ enum class Format { Json, Alto, Mets, Hocr, Text, Pdf };
 inline constexpr Format kAllFormats[] = {Format::Json, Format::Alto, Format::Mets,
                                          Format::Hocr, Format::Text, Format::Pdf};
 
-[[nodiscard]] std::string_view to_string(Format f);  ///< "json", "alto", "mets", "hocr", "txt", "pdf"
+/// "json", "alto", "mets", "hocr", "txt", "pdf"
+[[nodiscard]] std::string_view to_string(Format f);
 /// Parses "json,alto,mets": names separated by commas, "all" for every format. The error names the
 /// unknown word and lists the known ones. json is always added: every other format is made from it.
 [[nodiscard]] Result<std::vector<Format>> parse_formats(std::string_view csv);
