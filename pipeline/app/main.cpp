@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -27,6 +28,7 @@
 #include "batch/report.hpp"
 #include "core/issue_json.hpp"
 #include "eval/eval.hpp"
+#include "export/export.hpp"
 #include "reassemble/reassemble.hpp"
 
 namespace fs = std::filesystem;
@@ -84,6 +86,8 @@ struct RunArgs {
   bool debug_images = false;
   bool force = false;
   std::string shard;  ///< "K/N", empty: every issue
+  std::string formats = "all";
+  std::string opencc;
 };
 
 // Set by SIGINT/SIGTERM: the batch stops taking new pages, finishes the ones under way and
@@ -113,6 +117,10 @@ constexpr const char* kPipelineHelp =
     "layout: broadsheet's page analysis, then Tesseract region by region (default); baseline: "
     "Tesseract's own layout analysis on the whole page (PSM 3), the bar layout must beat";
 
+constexpr const char* kFormatsHelp =
+    "Formats to write, separated by commas: json, alto (page ALTO 4.4), mets (issue METS 1.12), "
+    "hocr, txt (articles as plain text), pdf (searchable PDF), or all";
+
 int do_run(const RunArgs& args) {
   broadsheet::batch::RunOptions options;
   for (const auto& s : args.scans) options.roots.emplace_back(s);
@@ -120,6 +128,7 @@ int do_run(const RunArgs& args) {
   options.jobs = args.jobs > 0 ? args.jobs
                                : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   options.engine.tessdata = broadsheet::recognize::default_tessdata(args.tessdata);
+  options.engine.opencc = args.opencc;
   options.page.pipeline = pipeline_from(args.pipeline);
   options.debug_images = args.debug_images;
   options.force = args.force;
@@ -131,6 +140,12 @@ int do_run(const RunArgs& args) {
     }
     options.shard = *shard;
   }
+  auto formats = broadsheet::exporter::parse_formats(args.formats);
+  if (!formats) {
+    print_error(formats.error());
+    return code(ExitCode::BadArguments);
+  }
+  options.formats = std::move(*formats);
   options.stop = &g_stop;
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
@@ -261,6 +276,73 @@ int do_report(const std::string& out, bool json) {
   return code(merged->complete_and_clean() ? ExitCode::Ok : ExitCode::InputsFailed);
 }
 
+// Writes the library formats of every issue under OUT from its issue.json (the text as corrected,
+// once corrections exist). The scans are found through --scans ROOT (ROOT/<issue id>) or the
+// folder the run recorded in provenance.source.
+int do_export(const std::string& out, const std::string& formats_csv, const std::string& scans,
+              const std::string& tessdata) {
+  auto formats = broadsheet::exporter::parse_formats(formats_csv);
+  if (!formats) {
+    print_error(formats.error());
+    return code(ExitCode::BadArguments);
+  }
+  broadsheet::exporter::PdfOptions pdf;
+  pdf.font = broadsheet::recognize::default_tessdata(tessdata) / "pdf.ttf";
+  std::vector<fs::path> found;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(out, fs::directory_options::skip_permission_denied, ec),
+       end;
+       !ec && it != end; it.increment(ec)) {
+    if (it->is_directory() &&
+        (it->path().filename() == "pages" || it->path().filename() == "debug"))
+      it.disable_recursion_pending();
+    else if (it->path().filename() == "issue.json")
+      found.push_back(it->path());
+  }
+  if (ec) {
+    print_error({ErrorCode::InputMissing, "export", out, "cannot read the folder: " + ec.message(),
+                 "name the output folder of a run"});
+    return code(ExitCode::BadArguments);
+  }
+  if (found.empty()) {
+    print_error({ErrorCode::InputMissing, "export", out, "no issue.json under this folder",
+                 "name the output folder of a run (broadsheet run SCANS -o OUT)"});
+    return code(ExitCode::BadArguments);
+  }
+  std::sort(found.begin(), found.end());
+  int failed = 0;
+  for (const fs::path& path : found) {
+    auto issue = broadsheet::read_issue_json(path);
+    if (!issue) {
+      print_error(issue.error());
+      ++failed;
+      continue;
+    }
+    fs::path scan_dir;
+    if (!scans.empty())
+      scan_dir = fs::path(scans) / issue->issue.id;
+    else if (auto src = issue->provenance.find("source");
+             src != issue->provenance.end() && src->is_object())
+      scan_dir = src->value("folder", "");
+    if (!scan_dir.empty() && !fs::is_directory(scan_dir)) {
+      print_error({ErrorCode::InputMissing, "export", scan_dir,
+                   "the scans of " + issue->issue.id + " are not there",
+                   "name the scan root with --scans"});
+      ++failed;
+      continue;
+    }
+    auto written =
+        broadsheet::exporter::write_formats(*issue, path.parent_path(), scan_dir, *formats, pdf);
+    if (!written) {
+      print_error(written.error());
+      ++failed;
+    }
+  }
+  fmt::print(stderr, "broadsheet: exported {} of {} issues ({})\n",
+             found.size() - static_cast<size_t>(failed), found.size(), formats_csv);
+  return code(failed > 0 ? ExitCode::InputsFailed : ExitCode::Ok);
+}
+
 int do_eval(const std::string& truth, const std::string& out, bool json) {
   auto report = broadsheet::eval::evaluate_dirs(truth, out);
   if (!report) {
@@ -311,6 +393,12 @@ int main(int argc, char** argv) {
                   "so N runs with --shard 1/N ... N/N read every issue once; they may share one -o "
                   "and run at the same time. Each writes OUT/report-shard-K-of-N.json")
       ->type_name("K/N");
+  run->add_option("--formats", run_args.formats, kFormatsHelp)->capture_default_str();
+  run->add_option("--opencc", run_args.opencc,
+                  "Convert the script of the recognised text with this OpenCC configuration "
+                  "(s2t: simplified characters to traditional); the text as read is kept in each "
+                  "region's original_text. Off by default: it also rewrites correct traditional "
+                  "characters (台→臺)");
   run->add_flag("--debug-images", run_args.debug_images,
                 "Write an overlay per page (regions by kind, numbered in reading order) under "
                 "OUT/<issue id>/debug/");
@@ -336,6 +424,20 @@ int main(int argc, char** argv) {
       "run, in place. Example: broadsheet assemble output/yangquan-ribao/2025-08-07");
   assemble->add_option("issue", assemble_folder, "OUT/<issue id> folder holding issue.json")
       ->required();
+
+  std::string export_out, export_formats = "all", export_scans, export_tessdata;
+  CLI::App* export_cmd = app.add_subcommand(
+      "export",
+      "Write the library formats of every issue under OUT from its issue.json: ALTO and hOCR per\n"
+      "page, METS, plain text and a searchable PDF per issue.\n"
+      "Example: broadsheet export output --formats alto,mets,pdf");
+  export_cmd->add_option("out", export_out, "Folder written by broadsheet run")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  export_cmd->add_option("--formats", export_formats, kFormatsHelp)->capture_default_str();
+  export_cmd->add_option("--scans", export_scans,
+                         "Scan root holding <issue id>/ (default: the folder the run recorded)");
+  export_cmd->add_option("--tessdata", export_tessdata, "Folder holding pdf.ttf");
 
   std::string eval_truth, eval_out;
   bool eval_json = false;
@@ -371,6 +473,7 @@ int main(int argc, char** argv) {
     if (*eval) return do_eval(eval_truth, eval_out, eval_json);
     if (*assemble) return do_assemble(assemble_folder);
     if (*report) return do_report(report_out, report_json);
+    if (*export_cmd) return do_export(export_out, export_formats, export_scans, export_tessdata);
   } catch (const std::exception& e) {
     if (std::getenv("BROADSHEET_DEBUG") != nullptr) throw;
     fmt::print(stderr,

@@ -82,11 +82,19 @@ nlohmann::json provenance(const recognize::EngineOptions& engine, const PageOpti
   p["broadsheet"] = BROADSHEET_VERSION;
   p["tesseract"] = recognize::TesseractEngine::version();
   p["opencv"] = CV_VERSION;
-  p["model"] = {{"language", engine.language},
-                {"file", (engine.tessdata / (engine.language + ".traineddata")).string()}};
-  std::error_code ec;
-  const auto size = fs::file_size(engine.tessdata / (engine.language + ".traineddata"), ec);
-  if (!ec) p["model"]["bytes"] = size;
+  // Which model files read the pages, by content (models/README.md lists Debian's).
+  auto model_record = [&](const std::string& language) {
+    const fs::path file = engine.tessdata / (language + ".traineddata");
+    nlohmann::json m = {{"language", language}, {"file", file.string()}};
+    std::error_code ec;
+    const auto size = fs::file_size(file, ec);
+    if (!ec) m["bytes"] = size;
+    if (auto sha = sha256_file(file)) m["sha256"] = *sha;
+    return m;
+  };
+  p["model"] = model_record(engine.language);
+  if (!engine.vertical_language.empty())
+    p["vertical_model"] = model_record(engine.vertical_language);
   p["options"] = {{"pipeline", to_string(page.pipeline)}, {"jobs", jobs}};
   if (page.pipeline == Pipeline::Baseline) {
     p["steps"] = nlohmann::json::array(
@@ -100,7 +108,11 @@ nlohmann::json provenance(const recognize::EngineOptions& engine, const PageOpti
           {"sauvola_k", page.preprocess.sauvola_k}},
          {{"stage", "segment"}, {"work_dpi", page.segment.work_dpi}},
          {{"stage", "recognize"},
-          {"mode", "region by region: PSM 6 blocks, PSM 7 jump and byline lines"}},
+          {"mode",
+           "region by region: PSM 6 blocks, PSM 7 jump and byline lines, PSM 5 vertical blocks "
+           "with the vertical model"},
+          {"opencc",
+           engine.opencc.empty() ? nlohmann::json(nullptr) : nlohmann::json(engine.opencc)}},
          {{"stage", "reassemble"}}});
   }
   return p;
@@ -286,6 +298,14 @@ Result<RunSummary> run(const RunOptions& options,
   const int max_workers = std::max(1, options.jobs);
   const nlohmann::json prov = provenance(options.engine, options.page, max_workers);
   const std::string base_key = options_key(prov, *model);
+  exporter::PdfOptions pdf_options = options.pdf;
+  if (pdf_options.font.empty()) pdf_options.font = model->parent_path() / "pdf.ttf";
+  if (std::find(options.formats.begin(), options.formats.end(), exporter::Format::Pdf) !=
+          options.formats.end() &&
+      !fs::exists(pdf_options.font))
+    return fail(ErrorCode::ModelMissing, "export", pdf_options.font,
+                "the searchable PDF needs Tesseract's glyph-less font, which is not there",
+                "install the Debian package tesseract-ocr, or leave pdf out of --formats");
 
   // Which scans are up to date: same content, options and model as the saved result.
   std::vector<Manifest> manifests(issues.size());
@@ -331,8 +351,10 @@ Result<RunSummary> run(const RunOptions& options,
 
   auto write_issue = [&](size_t i) {
     const fs::path issue_dir = options.out / issues[i].id;
-    // The issue.json depends on every scan's key and on whether it was read.
+    // The issue's files depend on every scan's key, on whether it was read, and on the formats.
     std::string issue_key;
+    for (exporter::Format f : options.formats)
+      issue_key += std::string(exporter::to_string(f)) + ",";
     for (size_t s = 0; s < keys[i].size(); ++s) {
       const bool ok = !outcomes[i][s].pages.empty() &&
                       outcomes[i][s].pages.front().extra.value("status", "") == "ok";
@@ -356,6 +378,9 @@ Result<RunSummary> run(const RunOptions& options,
     }
     issue.issue.page_count = static_cast<int>(issue.pages.size());
     issue.provenance = prov;
+    std::error_code ec;
+    const fs::path scan_folder = fs::absolute(issues[i].folder, ec);
+    issue.provenance["source"] = {{"folder", scan_folder.string()}};
     issue.provenance["run"] = {
         {"seconds", seconds}, {"pages", ok_pages}, {"peak_rss_mib", peak_rss_mib()}};
     if (options.page.pipeline == Pipeline::Layout) {
@@ -372,6 +397,12 @@ Result<RunSummary> run(const RunOptions& options,
     if (auto written = write_issue_json(issue_dir / "issue.json", issue); !written) {
       summary.errors.push_back(written.error());
       return;
+    }
+    if (auto exported =
+            exporter::write_formats(issue, issue_dir, scan_folder, options.formats, pdf_options);
+        !exported) {
+      summary.errors.push_back(exported.error());
+      return;  // the manifest keeps the old key, so the next run tries the formats again
     }
     manifests[i].issue_key = issue_key;
     if (auto m = write_manifest(issue_dir / "manifest.json", manifests[i]); !m)

@@ -14,6 +14,7 @@
 #include "batch/shard.hpp"
 #include "core/error.hpp"
 #include "core/issue.hpp"
+#include "export/export.hpp"
 #include "recognize/engine.hpp"
 
 namespace broadsheet::batch {
@@ -24,6 +25,11 @@ struct RunOptions {
   int jobs = 1;
   recognize::EngineOptions engine;
   PageOptions page;
+  /// What each issue is written as besides issue.json (DESIGN.md: all of them by default).
+  std::vector<exporter::Format> formats{std::begin(exporter::kAllFormats),
+                                        std::end(exporter::kAllFormats)};
+  /// The searchable PDF's options; an empty font means pdf.ttf in the engine's tessdata folder.
+  exporter::PdfOptions pdf;
   /// Write an overlay per page under OUT/<issue id>/debug/.
   bool debug_images = false;
   /// Redo every page even when its saved result is up to date.

@@ -1,6 +1,8 @@
 #include "core/issue.hpp"
 
 #include <algorithm>
+#include <numeric>
+#include <unordered_map>
 
 namespace broadsheet {
 
@@ -64,6 +66,42 @@ std::optional<ArticleKind> article_kind_from_string(std::string_view s) {
   for (int i = 0; i < 4; ++i)
     if (kArticleKindNames[i] == s) return static_cast<ArticleKind>(i);
   return std::nullopt;
+}
+
+std::vector<std::size_t> text_order(const Page& page, const std::vector<Article>& articles) {
+  const std::size_t n = page.regions.size();
+  std::unordered_map<std::string_view, std::size_t> index;
+  for (std::size_t r = 0; r < n; ++r) index.emplace(page.regions[r].id, r);
+  // key: (place, position in its part); a region in no part is at its own place, position 0.
+  std::vector<std::pair<std::size_t, std::size_t>> key(n);
+  for (std::size_t r = 0; r < n; ++r) key[r] = {r, 0};
+  for (const Article& a : articles) {
+    for (const ArticlePart& part : a.parts) {
+      if (part.page != page.page) continue;
+      std::vector<std::size_t> at;
+      for (const std::string& id : part.region_ids)
+        if (auto it = index.find(id); it != index.end()) at.push_back(it->second);
+      if (at.empty()) continue;
+      const std::size_t place = *std::min_element(at.begin(), at.end());
+      for (std::size_t k = 0; k < at.size(); ++k) key[at[k]] = {place, k + 1};
+    }
+  }
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return key[a] < key[b]; });
+  return order;
+}
+
+std::string ordered_page_text(const Page& page, const std::vector<Article>& articles) {
+  std::string text;
+  for (std::size_t r : text_order(page, articles)) {
+    const std::string& t = page.regions[r].text;
+    if (t.empty()) continue;
+    if (!text.empty()) text += "\n";
+    text += t;
+  }
+  return text;
 }
 
 }  // namespace broadsheet

@@ -145,4 +145,14 @@ struct Issue {
   nlohmann::json provenance = nlohmann::json::object();
 };
 
+/// The order a page is read in, as indices into page.regions (DESIGN.md "page CER"): the regions
+/// of one article part together, in the order of the part's region_ids, at the place of the
+/// part's first region; parts in reading order; a region in no part (masthead, running header,
+/// unclaimed text) keeps its own place. Page text, ALTO, hOCR and the PDF's text layer all follow
+/// it. Without articles it is the regions' own order.
+[[nodiscard]] std::vector<std::size_t> text_order(const Page& page,
+                                                  const std::vector<Article>& articles);
+/// The texts of the page's regions in text_order, separated by "\n" (empty texts skipped).
+[[nodiscard]] std::string ordered_page_text(const Page& page, const std::vector<Article>& articles);
+
 }  // namespace broadsheet

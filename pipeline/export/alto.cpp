@@ -159,7 +159,8 @@ std::string to_alto(const Issue& issue, const Page& page, std::string_view image
   if (!print.empty()) append_box(out, print);  // unknown for a page that failed
   out += ">\n";
 
-  for (size_t i = 0; i < page.regions.size(); ++i) {
+  // Blocks in the order the page is read: article by article (core text_order).
+  for (size_t i : text_order(page, issue.articles)) {
     const Region& region = page.regions[i];
     if (detail::is_picture(region)) {
       out += "        <Illustration ID=\"" + block_ids[i] + "\" TYPE=\"" +

@@ -68,4 +68,17 @@ struct PdfOptions {
 [[nodiscard]] Result<void> write_pdf(const Issue& issue, const std::filesystem::path& scan_dir,
                                      const std::filesystem::path& out, const PdfOptions& options);
 
+/// Where an issue's output files refer to its scans: the path of `page.image` in `scan_dir`
+/// relative to `issue_dir` when both are known ("../../../scans/paper/2025-08-07/page-01.jpg"),
+/// else the bare file name.
+[[nodiscard]] std::string image_href(const Page& page, const std::filesystem::path& scan_dir,
+                                     const std::filesystem::path& issue_dir);
+
+/// Writes every format in `formats` but json (the caller owns issue.json) into `issue_dir`, each
+/// file atomically (write.cpp). Goes on past a failing format; returns the first error, naming the
+/// file, after trying them all.
+[[nodiscard]] Result<void> write_formats(const Issue& issue, const std::filesystem::path& issue_dir,
+                                         const std::filesystem::path& scan_dir,
+                                         std::span<const Format> formats, const PdfOptions& pdf);
+
 }  // namespace broadsheet::exporter

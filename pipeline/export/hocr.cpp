@@ -127,7 +127,7 @@ std::string to_hocr(const Issue& issue, const Page& page, std::string_view image
          xml_attr(fmt::format("image \"{}\"; {}; ppageno {}; lpageno {}", image_href,
                               bbox(page_box), page.scan_index, page.page)) +
          "\">\n";
-  for (size_t i = 0; i < page.regions.size(); ++i) {
+  for (size_t i : text_order(page, issue.articles)) {  // article by article, as page text
     const Region& region = page.regions[i];
     if (detail::is_picture(region)) {
       out += "   <div class=\"";

@@ -611,10 +611,12 @@ Result<void> write_pdf(const Issue& issue, const fs::path& scan_dir, const fs::p
 
     std::string content =
         "q\n" + num(page_w) + " 0 0 " + num(page_h) + " 0 0 cm\n/Im1 Do\nQ\n3 Tr\n";
-    for (const Region& region : page.regions)
-      for (const Line& line : lines_of(region))
+    // Lines in the order page.text has them (article by article), which pdftotext -raw keeps.
+    for (std::size_t r : text_order(page, issue.articles))
+      for (const Line& line : lines_of(page.regions[r]))
         if (auto encoded = encode_line(line.text, encoder))
-          show_line(content, line.bbox, region.direction, *encoded, scale, page_h, page.skew_deg);
+          show_line(content, line.bbox, page.regions[r].direction, *encoded, scale, page_h,
+                    page.skew_deg);
 
     const int page_object = pdf.reserve();
     const int content_object = pdf.reserve();

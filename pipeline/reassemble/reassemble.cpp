@@ -16,6 +16,29 @@ namespace broadsheet::reassemble {
 
 namespace {
 
+// A part's regions in the order its text is read: reading order, but the body columns in the
+// order the article's text runs (the pieces), all at the place of the first of them. Page text,
+// ALTO and the PDF follow this order through ArticlePart::region_ids (core text_order).
+std::vector<std::size_t> reading_sequence(const detail::Part& part, std::size_t region_count) {
+  std::vector<bool> is_piece(region_count, false);
+  for (const detail::Piece& piece : part.pieces)
+    if (piece.region < region_count) is_piece[piece.region] = true;
+  std::vector<std::size_t> sequence;
+  bool pieces_done = false;
+  for (std::size_t r : part.regions) {
+    if (r >= region_count) continue;
+    if (!is_piece[r]) {
+      sequence.push_back(r);
+    } else if (!pieces_done) {
+      for (const detail::Piece& piece : part.pieces)
+        if (std::find(sequence.begin(), sequence.end(), piece.region) == sequence.end())
+          sequence.push_back(piece.region);
+      pieces_done = true;
+    }
+  }
+  return sequence;
+}
+
 using detail::Part;
 
 // Running headers and mastheads are short; a region longer than this is not one.
@@ -224,7 +247,7 @@ Article build_article(const Issue& issue, const std::vector<Part>& parts, const 
     out.page = part.page;
     out.text = part.text;
     const Page& page = issue.pages[part.page_index];
-    for (std::size_t r : part.regions) {
+    for (std::size_t r : reading_sequence(part, page.regions.size())) {
       out.region_ids.push_back(page.regions[r].id);
       out.bbox = unite(out.bbox, page.regions[r].bbox);
     }
@@ -275,53 +298,6 @@ Result<void> validate(const Options& options) {
     return bad("column_gap_chars", "in (0, 50)");
   return {};
 }
-
-// A page's text in article order (DESIGN.md "page CER"): the regions of one article part
-// together, parts in reading order (each part's first region), each part's regions in reading
-// order; a region in no article (masthead, running header, unclaimed text) keeps its own place.
-namespace {
-void order_page_texts(Issue& issue, const std::vector<Part>& parts) {
-  for (std::size_t pi = 0; pi < issue.pages.size(); ++pi) {
-    Page& page = issue.pages[pi];
-    std::vector<std::pair<std::size_t, std::size_t>> key(page.regions.size());
-    for (std::size_t r = 0; r < page.regions.size(); ++r) key[r] = {r, 0};
-    for (const Part& part : parts) {
-      if (part.page_index != pi) continue;
-      // The part's regions in reading order, but its body columns in the order the article's
-      // text runs (the pieces), all at the place of the first of them.
-      std::vector<std::size_t> sequence;
-      std::vector<bool> is_piece(page.regions.size(), false);
-      for (const detail::Piece& piece : part.pieces)
-        if (piece.region < is_piece.size()) is_piece[piece.region] = true;
-      bool pieces_done = false;
-      for (std::size_t r : part.regions) {
-        if (r >= is_piece.size()) continue;
-        if (!is_piece[r]) {
-          sequence.push_back(r);
-        } else if (!pieces_done) {
-          for (const detail::Piece& piece : part.pieces)
-            if (std::find(sequence.begin(), sequence.end(), piece.region) == sequence.end())
-              sequence.push_back(piece.region);
-          pieces_done = true;
-        }
-      }
-      for (std::size_t k = 0; k < sequence.size(); ++k) key[sequence[k]] = {part.first, k + 1};
-    }
-    std::vector<std::size_t> order(page.regions.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return key[a] < key[b]; });
-    std::string text;
-    for (std::size_t r : order) {
-      const std::string& t = page.regions[r].text;
-      if (t.empty()) continue;
-      if (!text.empty()) text += "\n";
-      text += t;
-    }
-    page.text = std::move(text);
-  }
-}
-}  // namespace
 
 Result<Issue> reassemble_issue(Issue issue, const Options& options) {
   if (auto ok = validate(options); !ok) return tl::unexpected(ok.error());
@@ -374,7 +350,7 @@ Result<Issue> reassemble_issue(Issue issue, const Options& options) {
     }
     issue.articles.push_back(std::move(a));
   }
-  order_page_texts(issue, parts);
+  for (Page& page : issue.pages) page.text = ordered_page_text(page, issue.articles);
   return issue;
 }
 

@@ -422,7 +422,8 @@ TEST(ExportRunsTest, VerticalLinesSplitAlongTheHeight) {
 
 void check_alto_page(const Issue& issue, const Page& p, const std::string& alto) {
   SCOPED_TRACE("page " + std::to_string(p.page));
-  // Blocks: one per region, in region order, IDs as METS will name them.
+  // Blocks: one per region, in the order the page is read (text_order: article by article), IDs
+  // as METS will name them.
   std::vector<std::pair<size_t, std::string>> blocks;  // position, ID
   for (const char* element : {"TextBlock", "Illustration"}) {
     const std::string open = std::string("<") + element + " ID=\"";
@@ -435,7 +436,8 @@ void check_alto_page(const Issue& issue, const Page& p, const std::string& alto)
   std::vector<std::string> ids;
   for (const auto& b : blocks) ids.push_back(b.second);
   std::vector<std::string> expected_ids;
-  for (const Region& r : p.regions) expected_ids.push_back(detail::xml_id(r.id));
+  for (size_t r : text_order(p, issue.articles))
+    expected_ids.push_back(detail::xml_id(p.regions[r].id));
   EXPECT_EQ(ids, expected_ids);
 
   // The Strings are the page's text, nothing added, nothing lost.

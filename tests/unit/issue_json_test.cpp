@@ -126,5 +126,25 @@ TEST(IssueJsonTest, BrokenFileIsAnErrorWithThePath) {
   std::filesystem::remove(path);
 }
 
+TEST(TextOrderTest, ReadsArticlePartsTogetherInTheirOwnOrder) {
+  Page p;
+  p.page = 2;
+  for (const char* id : {"h", "a1", "b1", "a2", "x", "b2"}) {
+    Region r;
+    r.id = id;
+    r.text = id;
+    p.regions.push_back(r);
+  }
+  p.regions[4].text.clear();  // a photo, say: no text
+  Article a, b, elsewhere;
+  a.parts.push_back({2, {"a2", "a1"}, {}, ""});  // columns read in the article's order
+  b.parts.push_back({2, {"b1", "b2"}, {}, ""});
+  elsewhere.parts.push_back({3, {"h"}, {}, ""});  // another page's part names nothing here
+  const std::vector<Article> articles = {a, b, elsewhere};
+  EXPECT_EQ(text_order(p, articles), (std::vector<std::size_t>{0, 3, 1, 2, 5, 4}));
+  EXPECT_EQ(ordered_page_text(p, articles), "h\na2\na1\nb1\nb2");
+  EXPECT_EQ(ordered_page_text(p, {}), "h\na1\nb1\na2\nb2");
+}
+
 }  // namespace
 }  // namespace broadsheet
