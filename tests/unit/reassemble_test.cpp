@@ -398,11 +398,12 @@ TEST(ReassembleTest, OrdersColumnsByGeometryWhenTheReadingOrderIsOff) {
                 "本報訊 為深入貫徹落實重要講話精神，調研組一行走進3.生產車間實地察看，與企業負責人"
                 "交流。加強制度建設，不斷提高產業集中度，切實提升企業的抗風險能力。"));
   // The page's text follows the article, not segment's order (DESIGN.md "page CER").
-  EXPECT_EQ(text::comparable(out.pages[0].text),
-            text::comparable("王琳玉帶隊專題調研耐火產業提質增效工作"
-                             "本報訊 為深入貫徹落實重要講話精神，調研組一行走進3.生產車間實地察看，"
-                             "與企業負責人交流。加強制度建設，不斷提高產業集中度，切實提升企業的抗風"
-                             "險能力。（薄紅貞）"));
+  EXPECT_EQ(
+      text::comparable(out.pages[0].text),
+      text::comparable("王琳玉帶隊專題調研耐火產業提質增效工作"
+                       "本報訊 為深入貫徹落實重要講話精神，調研組一行走進3.生產車間實地察看，"
+                       "與企業負責人交流。加強制度建設，不斷提高產業集中度，切實提升企業的抗風"
+                       "險能力。（薄紅貞）"));
 }
 
 TEST(ReassembleTest, JoinsTheFirstColumnOfAContinuationReadAfterTheOthers) {
