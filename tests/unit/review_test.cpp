@@ -1,0 +1,358 @@
+// review: the corrections store, applying corrections to re-runs, and the search index.
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "core/issue_json.hpp"
+#include "review/corrections.hpp"
+#include "review/search.hpp"
+
+namespace broadsheet::review {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+Region region(std::string id, RegionKind kind, Box box, std::string text, std::string article) {
+  Region r;
+  r.id = std::move(id);
+  r.kind = kind;
+  r.bbox = box;
+  r.text = std::move(text);
+  r.article_id = std::move(article);
+  r.lines.push_back(Line{box, r.text, 0.9});
+  return r;
+}
+
+// Two pages, three articles: a1 (headline + two body regions), a2 (body, page 1), a3 (page 2).
+Issue sample_issue() {
+  Issue issue;
+  issue.issue.id = "paper/2025-08-07";
+  issue.issue.date = "2025-08-07";
+  issue.issue.newspaper = "陽泉日報";
+  Page p1;
+  p1.page = 1;
+  p1.image = "page-01.jpg";
+  p1.width = 3000;
+  p1.height = 4800;
+  p1.regions = {
+      region("p1-r1", RegionKind::Headline, {100, 100, 800, 100}, "搶抓黃金期", "a1"),
+      region("p1-r2", RegionKind::Body, {100, 250, 400, 600}, "本報訊市委書記調研。", "a1"),
+      region("p1-r3", RegionKind::Body, {520, 250, 400, 600}, "項目建設加速度。", "a1"),
+      region("p1-r4", RegionKind::Body, {1000, 250, 400, 900}, "市領導耿周鵬參加。", "a2")};
+  Page p2;
+  p2.page = 2;
+  p2.scan_index = 1;
+  p2.image = "page-02.jpg";
+  p2.width = 3000;
+  p2.height = 4800;
+  p2.regions = {region("p2-r1", RegionKind::Body, {100, 100, 800, 800}, "暑期托管班結業。", "a3")};
+  issue.pages = {p1, p2};
+  Article a1;
+  a1.id = "a1";
+  a1.headline = "搶抓黃金期";
+  a1.text = "本報訊市委書記調研。\n項目建設加速度。";
+  a1.paragraphs = {"本報訊市委書記調研。", "項目建設加速度。"};
+  a1.pages = {1};
+  a1.parts = {{1, {"p1-r1", "p1-r2", "p1-r3"}, {100, 100, 820, 750}, a1.text}};
+  Article a2;
+  a2.id = "a2";
+  a2.text = "市領導耿周鵬參加。";
+  a2.pages = {1};
+  a2.parts = {{1, {"p1-r4"}, {1000, 250, 400, 900}, a2.text}};
+  Article a3;
+  a3.id = "a3";
+  a3.headline = "托管班";
+  a3.text = "暑期托管班結業。";
+  a3.pages = {2};
+  a3.parts = {{2, {"p2-r1"}, {100, 100, 800, 800}, a3.text}};
+  issue.articles = {a1, a2, a3};
+  return issue;
+}
+
+Correction field_edit(const Issue& issue, const std::string& article, Field f, std::string value,
+                      long long id = 1) {
+  Correction c;
+  c.id = id;
+  c.issue_id = issue.issue.id;
+  for (const Article& a : issue.articles)
+    if (a.id == article) {
+      c.anchor = anchor_of(issue, a);
+      c.base_value = ocr_value(a, f);
+    }
+  c.field = f;
+  c.value = std::move(value);
+  c.editor = "proofreader";
+  return c;
+}
+
+const Article* find(const Issue& issue, const std::string& id) {
+  for (const Article& a : issue.articles)
+    if (a.id == id) return &a;
+  return nullptr;
+}
+
+// Written and read back, as the next apply sees it.
+Issue round_trip(const Issue& issue) {
+  auto parsed = issue_from_json(json::parse(to_json(issue).dump()));
+  EXPECT_TRUE(parsed.has_value());
+  return parsed ? *parsed : Issue{};
+}
+
+class ReviewDirTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("broadsheet_review_" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST(ReviewApplyTest, FieldEditReplacesTheValueAndKeepsTheOcrBeside) {
+  Issue issue = sample_issue();
+  const Correction c = field_edit(issue, "a2", Field::Text, "市領導耿鵬鵬參加。");
+  const ApplyReport report = apply_corrections(issue, {c});
+  EXPECT_EQ(report.applied, 1);
+  EXPECT_EQ(report.conflicts, 0);
+  const Article* a2 = find(issue, "a2");
+  ASSERT_NE(a2, nullptr);
+  EXPECT_EQ(a2->text, "市領導耿鵬鵬參加。");
+  EXPECT_EQ(a2->extra["ocr"]["text"], "市領導耿周鵬參加。");
+  EXPECT_EQ(a2->extra["corrections"][0]["status"], "applied");
+  EXPECT_EQ(issue.provenance["review"]["applied"], 1);
+}
+
+TEST(ReviewApplyTest, ApplyingTwiceGivesTheSameIssue) {
+  Issue issue = sample_issue();
+  std::vector<Correction> cs = {field_edit(issue, "a1", Field::Headline, "搶抓黃金期跑出加速度", 1),
+                                field_edit(issue, "a3", Field::Byline, "郁靜", 2)};
+  (void)apply_corrections(issue, cs);
+  const json once = to_json(issue);
+  Issue again = round_trip(issue);
+  const ApplyReport report = apply_corrections(again, cs);
+  EXPECT_EQ(report.conflicts, 0);
+  EXPECT_EQ(to_json(again), once);
+}
+
+TEST(ReviewApplyTest, ChangedOcrIsAConflictButThePersonsTextStays) {
+  const Issue before = sample_issue();
+  const Correction c = field_edit(before, "a2", Field::Text, "市領導耿鵬鵬參加。");
+  Issue rerun = sample_issue();  // a better model reads something else under the same article
+  rerun.articles[1].text = "市領導耿閒鵬參加。";
+  const ApplyReport report = apply_corrections(rerun, {c});
+  EXPECT_EQ(report.conflicts, 1);
+  EXPECT_TRUE(report.outcomes[0].applied);
+  EXPECT_EQ(find(rerun, "a2")->text, "市領導耿鵬鵬參加。");
+  EXPECT_EQ(find(rerun, "a2")->extra["ocr"]["text"], "市領導耿閒鵬參加。");
+  const json& conflict = rerun.provenance["review"]["conflicts"][0];
+  EXPECT_EQ(conflict["value"], "市領導耿鵬鵬參加。");
+  EXPECT_EQ(conflict["ocr_value"], "市領導耿閒鵬參加。");
+  EXPECT_NE(conflict["reason"].get<std::string>().find("changed"), std::string::npos);
+}
+
+TEST(ReviewApplyTest, ArticleFoundByOverlapWhenIdsAreRenumbered) {
+  const Issue before = sample_issue();
+  const Correction c = field_edit(before, "a3", Field::Text, "暑期托管班圓滿結業。");
+  Issue rerun = sample_issue();
+  rerun.articles[2].id = "a9";
+  rerun.pages[1].regions[0].id = "p2-r7";
+  rerun.pages[1].regions[0].bbox = {110, 95, 790, 820};  // deskewed a little differently
+  rerun.articles[2].parts[0].region_ids = {"p2-r7"};
+  const ApplyReport report = apply_corrections(rerun, {c});
+  EXPECT_EQ(report.conflicts, 0);
+  EXPECT_EQ(report.outcomes[0].article_id, "a9");
+  EXPECT_EQ(find(rerun, "a9")->text, "暑期托管班圓滿結業。");
+}
+
+TEST(ReviewApplyTest, CorrectionWhoseArticleVanishedIsKeptAsAConflict) {
+  const Issue before = sample_issue();
+  const Correction c = field_edit(before, "a3", Field::Headline, "托管班結業");
+  Issue rerun = sample_issue();
+  rerun.pages[1].regions[0].bbox = {1500, 2000, 300, 300};  // another layout: nothing overlaps
+  const ApplyReport report = apply_corrections(rerun, {c});
+  EXPECT_EQ(report.applied, 0);
+  EXPECT_EQ(report.conflicts, 1);
+  ASSERT_EQ(rerun.provenance["review"]["conflicts"].size(), 1u);
+  EXPECT_EQ(rerun.provenance["review"]["conflicts"][0]["value"], "托管班結業");
+  EXPECT_TRUE(rerun.provenance["review"]["conflicts"][0]["matched_article"].is_null());
+}
+
+TEST(ReviewApplyTest, MergeJoinsTwoArticlesAndReplaysIdempotently) {
+  Issue issue = sample_issue();
+  Correction merge;
+  merge.id = 1;
+  merge.issue_id = issue.issue.id;
+  merge.kind = Kind::Merge;
+  merge.anchor = anchor_of(issue, issue.articles[0]);
+  merge.payload = {{"from", to_json(anchor_of(issue, issue.articles[1]))}};
+  const ApplyReport first = apply_corrections(issue, {merge});
+  EXPECT_EQ(first.applied, 1);
+  ASSERT_EQ(issue.articles.size(), 2u);
+  const Article* a1 = find(issue, "a1");
+  EXPECT_EQ(a1->text, "本報訊市委書記調研。\n項目建設加速度。\n市領導耿周鵬參加。");
+  EXPECT_EQ(a1->parts[0].region_ids.size(), 4u);
+  EXPECT_EQ(issue.pages[0].regions[3].article_id, "a1");
+  // A text edit made on the merged article, then both replayed on the written issue.json.
+  Correction edit = field_edit(issue, "a1", Field::Text, "本報訊。\n項目。\n市領導參加。", 2);
+  std::vector<Correction> cs = {merge, edit};
+  Issue written = round_trip(issue);
+  const ApplyReport again = apply_corrections(written, cs);
+  EXPECT_EQ(again.conflicts, 0);
+  EXPECT_EQ(find(written, "a1")->text, "本報訊。\n項目。\n市領導參加。");
+  const json once = to_json(written);
+  Issue third = round_trip(written);
+  (void)apply_corrections(third, cs);
+  EXPECT_EQ(to_json(third), once);
+  // The OCR articles are recoverable.
+  restore_ocr(third);
+  EXPECT_EQ(third.articles.size(), 3u);
+  EXPECT_EQ(find(third, "a2")->text, "市領導耿周鵬參加。");
+}
+
+TEST(ReviewApplyTest, MoveRegionTakesItsTextToTheOtherArticle) {
+  Issue issue = sample_issue();
+  Correction move;
+  move.id = 1;
+  move.issue_id = issue.issue.id;
+  move.kind = Kind::MoveRegion;
+  move.anchor = anchor_of(issue, issue.articles[1]);  // to a2
+  move.payload = {{"region", to_json(*region_ref_of(issue, "p1-r3"))}};
+  const ApplyReport report = apply_corrections(issue, {move});
+  EXPECT_EQ(report.applied, 1);
+  EXPECT_EQ(report.conflicts, 0);
+  EXPECT_EQ(find(issue, "a1")->text, "本報訊市委書記調研。");
+  EXPECT_EQ(find(issue, "a2")->text, "市領導耿周鵬參加。\n項目建設加速度。");
+  EXPECT_EQ(issue.pages[0].regions[2].article_id, "a2");
+  const json once = to_json(issue);
+  Issue again = round_trip(issue);
+  (void)apply_corrections(again, {move});
+  EXPECT_EQ(to_json(again), once);
+}
+
+TEST(ReviewApplyTest, SplitMakesANewArticleOfTheChosenRegions) {
+  Issue issue = sample_issue();
+  Correction split;
+  split.id = 7;
+  split.issue_id = issue.issue.id;
+  split.kind = Kind::Split;
+  split.anchor = anchor_of(issue, issue.articles[0]);
+  split.payload = {{"regions", json::array({to_json(*region_ref_of(issue, "p1-r3"))})}};
+  const ApplyReport report = apply_corrections(issue, {split});
+  EXPECT_EQ(report.applied, 1);
+  ASSERT_EQ(issue.articles.size(), 4u);
+  EXPECT_EQ(issue.articles[1].id, "a1-s7");
+  EXPECT_EQ(issue.articles[1].text, "項目建設加速度。");
+  EXPECT_EQ(find(issue, "a1")->text, "本報訊市委書記調研。");
+}
+
+TEST(ReviewApplyTest, OutputRootStripsTheIssueId) {
+  EXPECT_EQ(output_root("/out/paper/2025-08-07", "paper/2025-08-07"), fs::path("/out"));
+  EXPECT_EQ(output_root("/out/paper/2025-08-07/", "paper/2025-08-07"), fs::path("/out"));
+  EXPECT_EQ(output_root("out/x", "x"), fs::path("out"));
+}
+
+TEST(ReviewApplyTest, UnsafeIssueIdsAreRefused) {
+  EXPECT_TRUE(is_safe_issue_id("yangquan-ribao/2025-08-07"));
+  for (const char* bad : {"", "/etc", "..", "a/../b", "a/./b", "a//b", "a/", "%2e%2e", "a\\b"})
+    EXPECT_FALSE(is_safe_issue_id(bad)) << bad;
+}
+
+TEST_F(ReviewDirTest, StoreKeepsHistoryAndCountsRevisions) {
+  {
+    auto missing = Store::open(dir_, false);
+    ASSERT_TRUE(missing) << missing.error().describe();
+    EXPECT_FALSE(missing->exists());
+    EXPECT_FALSE(fs::exists(dir_ / kCorrectionsFile));
+  }
+  auto store = Store::open(dir_, true);
+  ASSERT_TRUE(store) << store.error().describe();
+  const Issue issue = sample_issue();
+  auto first = store->add(field_edit(issue, "a1", Field::Headline, "一"));
+  ASSERT_TRUE(first);
+  auto second = store->add(field_edit(issue, "a1", Field::Headline, "二"), {*first});
+  ASSERT_TRUE(second);
+  auto active = store->list(issue.issue.id);
+  ASSERT_TRUE(active);
+  ASSERT_EQ(active->size(), 1u);
+  EXPECT_EQ(active->front().value, "二");
+  EXPECT_EQ(active->front().editor, "proofreader");
+  EXPECT_EQ(active->front().anchor.regions.size(), 3u);
+  EXPECT_FALSE(active->front().time.empty());
+  auto all = store->list(issue.issue.id, true);
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ(all->front().status, Status::Superseded);
+  EXPECT_EQ(*store->revision(issue.issue.id), 2);
+  ASSERT_TRUE(store->set_status(*second, Status::Dismissed));
+  EXPECT_EQ(*store->revision(issue.issue.id), 3);
+  EXPECT_TRUE(store->list(issue.issue.id)->empty());
+  EXPECT_EQ(*store->revision("other"), 0);
+}
+
+TEST_F(ReviewDirTest, ApplyFromAnIssueFolderReadsTheStore) {
+  Issue issue = sample_issue();
+  const fs::path issue_dir = dir_ / issue.issue.id;
+  auto none = apply_corrections(issue, issue_dir);
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->applied, 0);
+  EXPECT_FALSE(fs::exists(dir_ / kCorrectionsFile));
+  {
+    auto store = Store::open(dir_, true);
+    ASSERT_TRUE(store->add(field_edit(issue, "a3", Field::Text, "暑期托管班圓滿結業。")));
+  }
+  auto applied = apply_corrections(issue, issue_dir);
+  ASSERT_TRUE(applied) << applied.error().describe();
+  EXPECT_EQ(applied->applied, 1);
+  EXPECT_EQ(find(issue, "a3")->text, "暑期托管班圓滿結業。");
+}
+
+TEST(ReviewSearchTest, BigramTokensPairNeighboursAndKeepTheLastAlone) {
+  EXPECT_EQ(bigram_tokens("陽泉日報"), " 陽泉 泉日 日報 報 ");
+  EXPECT_EQ(bigram_tokens("CN14，陽泉"), "CN14， 陽泉 泉 ");
+}
+
+TEST_F(ReviewDirTest, SearchFindsOneTwoAndManyCharacterTermsInCorrectedText) {
+  Issue issue = sample_issue();
+  fs::create_directories(dir_ / issue.issue.id);
+  ASSERT_TRUE(write_issue_json(dir_ / issue.issue.id / "issue.json", issue));
+  {
+    auto store = Store::open(dir_, true);
+    ASSERT_TRUE(store->add(field_edit(issue, "a2", Field::Text, "市領導耿鵬鵬參加剪綵。")));
+  }
+  auto synced = sync_index(dir_);
+  ASSERT_TRUE(synced) << synced.error().describe();
+  EXPECT_EQ(*synced, 1);
+  EXPECT_EQ(*sync_index(dir_), 0);  // up to date
+
+  auto two = search(dir_, "剪綵");  // corrected words, two characters
+  ASSERT_TRUE(two) << two.error().describe();
+  ASSERT_EQ(two->size(), 1u);
+  EXPECT_EQ((*two)[0].article_id, "a2");
+  EXPECT_EQ((*two)[0].issue_id, "paper/2025-08-07");
+  EXPECT_EQ((*two)[0].date, "2025-08-07");
+  EXPECT_EQ((*two)[0].page, 1);
+  EXPECT_NE((*two)[0].snippet.find("剪綵"), std::string::npos);
+  EXPECT_EQ((*two)[0].highlight_length, 2);
+  EXPECT_TRUE(search(dir_, "耿周鵬")->empty());  // the OCR's error is no longer found
+  EXPECT_EQ(search(dir_, "托管班結業")->size(), 1u);
+  EXPECT_EQ((*search(dir_, "托管"))[0].page, 2);
+  EXPECT_EQ((*search(dir_, "托管"))[0].headline, "托管班");
+  EXPECT_EQ(search(dir_, "綵")->size(), 1u);  // one character
+  EXPECT_EQ(search(dir_, "期")->size(), 2u);  // a1 (headline) and a3
+  EXPECT_EQ(search(dir_, "調研 加速度")->size(), 1u);
+  EXPECT_TRUE(search(dir_, "調研 托管")->empty());
+  EXPECT_TRUE(search(dir_, "\"")->empty());  // FTS syntax is quoted, not parsed
+  EXPECT_FALSE(search(dir_, "  ").has_value());
+
+  // A re-run (issue.json rewritten) and a removed issue are noticed.
+  fs::remove_all(dir_ / "paper");
+  EXPECT_EQ(*sync_index(dir_), 0);
+  EXPECT_TRUE(search(dir_, "托管")->empty());
+}
+
+}  // namespace
+}  // namespace broadsheet::review
