@@ -551,4 +551,10 @@ Result<ApplyReport> apply_corrections(Issue& issue, const fs::path& issue_dir) {
   return apply_corrections(issue, *list);
 }
 
+Result<long long> corrections_revision(const fs::path& out, std::string_view issue_id) {
+  auto store = Store::open(out, false);
+  if (!store) return tl::unexpected(store.error());
+  return store->revision(issue_id);
+}
+
 }  // namespace broadsheet::review

@@ -182,6 +182,11 @@ void restore_ocr(Issue& issue);
 [[nodiscard]] Result<ApplyReport> apply_corrections(Issue& issue,
                                                     const std::filesystem::path& issue_dir);
 
+/// Store::revision of an issue in OUT/corrections.sqlite, 0 when there is no store. `run` adds it
+/// to an issue's key, so that a re-run rewrites issue.json when corrections changed since.
+[[nodiscard]] Result<long long> corrections_revision(const std::filesystem::path& out,
+                                                     std::string_view issue_id);
+
 /// The output folder that holds `issue_dir` for issue `issue_id` (OUT/<issue id> → OUT).
 [[nodiscard]] std::filesystem::path output_root(const std::filesystem::path& issue_dir,
                                                 std::string_view issue_id);

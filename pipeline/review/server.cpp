@@ -466,14 +466,23 @@ struct Server::Impl {
   }
 
   void scan_image(const std::vector<std::string>& seg, httplib::Response& res) const {
-    if (seg.size() < 3) return send_error(res, {404, "use /scans/{issue id}/{image}"});
-    const std::string image = seg.back();
-    std::string id = join(seg, 1, seg.size() - 1);
-    if (seg.size() == 3 && id.find('/') == std::string::npos) id = seg[1];
+    // Segments may hold encoded slashes: join, then check every component again.
+    const std::string whole = join(seg, 1, seg.size());
+    std::vector<std::string> parts;
+    for (size_t start = 0; start <= whole.size();) {
+      const size_t end = std::min(whole.find('/', start), whole.size());
+      parts.push_back(whole.substr(start, end - start));
+      start = end + 1;
+    }
+    for (const std::string& p : parts)
+      if (p == "." || p == ".." || p.empty())
+        return send_error(res,
+                          {400, "path refused: \".\", \"..\" and empty names may not be used"});
+    if (parts.size() < 2) return send_error(res, {404, "use /scans/{issue id}/{image}"});
+    const std::string image = parts.back();
+    const std::string id = whole.substr(0, whole.size() - image.size() - 1);
     auto dir = issue_dir(id);
     if (!dir) return send_error(res, dir.error());
-    if (image.find('/') != std::string::npos)
-      return send_error(res, {400, "path refused: an image name has no slash"});
     auto issue = read_issue_json(*dir / "issue.json");
     if (!issue) return send_error(res, {500, issue.error().describe()});
     if (std::none_of(issue->pages.begin(), issue->pages.end(),

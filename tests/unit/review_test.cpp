@@ -7,69 +7,14 @@
 #include "core/issue_json.hpp"
 #include "review/corrections.hpp"
 #include "review/search.hpp"
+#include "review_sample.hpp"
 
 namespace broadsheet::review {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-Region region(std::string id, RegionKind kind, Box box, std::string text, std::string article) {
-  Region r;
-  r.id = std::move(id);
-  r.kind = kind;
-  r.bbox = box;
-  r.text = std::move(text);
-  r.article_id = std::move(article);
-  r.lines.push_back(Line{box, r.text, 0.9});
-  return r;
-}
-
-// Two pages, three articles: a1 (headline + two body regions), a2 (body, page 1), a3 (page 2).
-Issue sample_issue() {
-  Issue issue;
-  issue.issue.id = "paper/2025-08-07";
-  issue.issue.date = "2025-08-07";
-  issue.issue.newspaper = "陽泉日報";
-  Page p1;
-  p1.page = 1;
-  p1.image = "page-01.jpg";
-  p1.width = 3000;
-  p1.height = 4800;
-  p1.regions = {
-      region("p1-r1", RegionKind::Headline, {100, 100, 800, 100}, "搶抓黃金期", "a1"),
-      region("p1-r2", RegionKind::Body, {100, 250, 400, 600}, "本報訊市委書記調研。", "a1"),
-      region("p1-r3", RegionKind::Body, {520, 250, 400, 600}, "項目建設加速度。", "a1"),
-      region("p1-r4", RegionKind::Body, {1000, 250, 400, 900}, "市領導耿周鵬參加。", "a2")};
-  Page p2;
-  p2.page = 2;
-  p2.scan_index = 1;
-  p2.image = "page-02.jpg";
-  p2.width = 3000;
-  p2.height = 4800;
-  p2.regions = {region("p2-r1", RegionKind::Body, {100, 100, 800, 800}, "暑期托管班結業。", "a3")};
-  issue.pages = {p1, p2};
-  Article a1;
-  a1.id = "a1";
-  a1.headline = "搶抓黃金期";
-  a1.text = "本報訊市委書記調研。\n項目建設加速度。";
-  a1.paragraphs = {"本報訊市委書記調研。", "項目建設加速度。"};
-  a1.pages = {1};
-  a1.parts = {{1, {"p1-r1", "p1-r2", "p1-r3"}, {100, 100, 820, 750}, a1.text}};
-  Article a2;
-  a2.id = "a2";
-  a2.text = "市領導耿周鵬參加。";
-  a2.pages = {1};
-  a2.parts = {{1, {"p1-r4"}, {1000, 250, 400, 900}, a2.text}};
-  Article a3;
-  a3.id = "a3";
-  a3.headline = "托管班";
-  a3.text = "暑期托管班結業。";
-  a3.pages = {2};
-  a3.parts = {{2, {"p2-r1"}, {100, 100, 800, 800}, a3.text}};
-  issue.articles = {a1, a2, a3};
-  return issue;
-}
+using test::review_sample_issue;
 
 Correction field_edit(const Issue& issue, const std::string& article, Field f, std::string value,
                       long long id = 1) {
@@ -114,7 +59,7 @@ class ReviewDirTest : public ::testing::Test {
 };
 
 TEST(ReviewApplyTest, FieldEditReplacesTheValueAndKeepsTheOcrBeside) {
-  Issue issue = sample_issue();
+  Issue issue = review_sample_issue();
   const Correction c = field_edit(issue, "a2", Field::Text, "市領導耿鵬鵬參加。");
   const ApplyReport report = apply_corrections(issue, {c});
   EXPECT_EQ(report.applied, 1);
@@ -128,7 +73,7 @@ TEST(ReviewApplyTest, FieldEditReplacesTheValueAndKeepsTheOcrBeside) {
 }
 
 TEST(ReviewApplyTest, ApplyingTwiceGivesTheSameIssue) {
-  Issue issue = sample_issue();
+  Issue issue = review_sample_issue();
   std::vector<Correction> cs = {field_edit(issue, "a1", Field::Headline, "搶抓黃金期跑出加速度", 1),
                                 field_edit(issue, "a3", Field::Byline, "郁靜", 2)};
   (void)apply_corrections(issue, cs);
@@ -140,9 +85,10 @@ TEST(ReviewApplyTest, ApplyingTwiceGivesTheSameIssue) {
 }
 
 TEST(ReviewApplyTest, ChangedOcrIsAConflictButThePersonsTextStays) {
-  const Issue before = sample_issue();
+  const Issue before = review_sample_issue();
   const Correction c = field_edit(before, "a2", Field::Text, "市領導耿鵬鵬參加。");
-  Issue rerun = sample_issue();  // a better model reads something else under the same article
+  Issue rerun =
+      review_sample_issue();  // a better model reads something else under the same article
   rerun.articles[1].text = "市領導耿閒鵬參加。";
   const ApplyReport report = apply_corrections(rerun, {c});
   EXPECT_EQ(report.conflicts, 1);
@@ -156,9 +102,9 @@ TEST(ReviewApplyTest, ChangedOcrIsAConflictButThePersonsTextStays) {
 }
 
 TEST(ReviewApplyTest, ArticleFoundByOverlapWhenIdsAreRenumbered) {
-  const Issue before = sample_issue();
+  const Issue before = review_sample_issue();
   const Correction c = field_edit(before, "a3", Field::Text, "暑期托管班圓滿結業。");
-  Issue rerun = sample_issue();
+  Issue rerun = review_sample_issue();
   rerun.articles[2].id = "a9";
   rerun.pages[1].regions[0].id = "p2-r7";
   rerun.pages[1].regions[0].bbox = {110, 95, 790, 820};  // deskewed a little differently
@@ -170,9 +116,9 @@ TEST(ReviewApplyTest, ArticleFoundByOverlapWhenIdsAreRenumbered) {
 }
 
 TEST(ReviewApplyTest, CorrectionWhoseArticleVanishedIsKeptAsAConflict) {
-  const Issue before = sample_issue();
+  const Issue before = review_sample_issue();
   const Correction c = field_edit(before, "a3", Field::Headline, "托管班結業");
-  Issue rerun = sample_issue();
+  Issue rerun = review_sample_issue();
   rerun.pages[1].regions[0].bbox = {1500, 2000, 300, 300};  // another layout: nothing overlaps
   const ApplyReport report = apply_corrections(rerun, {c});
   EXPECT_EQ(report.applied, 0);
@@ -183,7 +129,7 @@ TEST(ReviewApplyTest, CorrectionWhoseArticleVanishedIsKeptAsAConflict) {
 }
 
 TEST(ReviewApplyTest, MergeJoinsTwoArticlesAndReplaysIdempotently) {
-  Issue issue = sample_issue();
+  Issue issue = review_sample_issue();
   Correction merge;
   merge.id = 1;
   merge.issue_id = issue.issue.id;
@@ -215,7 +161,7 @@ TEST(ReviewApplyTest, MergeJoinsTwoArticlesAndReplaysIdempotently) {
 }
 
 TEST(ReviewApplyTest, MoveRegionTakesItsTextToTheOtherArticle) {
-  Issue issue = sample_issue();
+  Issue issue = review_sample_issue();
   Correction move;
   move.id = 1;
   move.issue_id = issue.issue.id;
@@ -235,7 +181,7 @@ TEST(ReviewApplyTest, MoveRegionTakesItsTextToTheOtherArticle) {
 }
 
 TEST(ReviewApplyTest, SplitMakesANewArticleOfTheChosenRegions) {
-  Issue issue = sample_issue();
+  Issue issue = review_sample_issue();
   Correction split;
   split.id = 7;
   split.issue_id = issue.issue.id;
@@ -271,7 +217,7 @@ TEST_F(ReviewDirTest, StoreKeepsHistoryAndCountsRevisions) {
   }
   auto store = Store::open(dir_, true);
   ASSERT_TRUE(store) << store.error().describe();
-  const Issue issue = sample_issue();
+  const Issue issue = review_sample_issue();
   auto first = store->add(field_edit(issue, "a1", Field::Headline, "一"));
   ASSERT_TRUE(first);
   auto second = store->add(field_edit(issue, "a1", Field::Headline, "二"), {*first});
@@ -294,7 +240,7 @@ TEST_F(ReviewDirTest, StoreKeepsHistoryAndCountsRevisions) {
 }
 
 TEST_F(ReviewDirTest, ApplyFromAnIssueFolderReadsTheStore) {
-  Issue issue = sample_issue();
+  Issue issue = review_sample_issue();
   const fs::path issue_dir = dir_ / issue.issue.id;
   auto none = apply_corrections(issue, issue_dir);
   ASSERT_TRUE(none);
@@ -316,7 +262,7 @@ TEST(ReviewSearchTest, BigramTokensPairNeighboursAndKeepTheLastAlone) {
 }
 
 TEST_F(ReviewDirTest, SearchFindsOneTwoAndManyCharacterTermsInCorrectedText) {
-  Issue issue = sample_issue();
+  Issue issue = review_sample_issue();
   fs::create_directories(dir_ / issue.issue.id);
   ASSERT_TRUE(write_issue_json(dir_ / issue.issue.id / "issue.json", issue));
   {
