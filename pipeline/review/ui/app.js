@@ -172,7 +172,7 @@ function renderPanel(a) {
   $('#panel').hidden = false;
   $('#panel').innerHTML = `
     <h2>${esc(a.id)} <small>${esc(a.kind)} · ${a.pages?.map((p) => p + '版').join(' ') || ''} · confidence ${(a.confidence ?? 1).toFixed(2)}</small></h2>
-    <canvas class="crop" id="crop" width="10" height="10" title="the article on this page; red lines were read with low confidence"></canvas>
+    <div class="editor-grid"><div class="crop-box"><canvas class="crop" id="crop" width="10" height="10" title="the article on this page; red lines were read with low confidence"></canvas></div><div class="fields">
     ${field('headline', 'Headline 標題')}
     ${field('subheadline', 'Subheadline 副題')}
     ${field('byline', 'Byline 作者')}
@@ -187,7 +187,7 @@ function renderPanel(a) {
       <div class="actions">${regions.map((r) => `<label><input type="checkbox" class="split-region" value="${esc(r)}"> ${esc(r)}</label>`).join(' ')}
       <button id="split">Split checked into a new article</button></div>
       <div class="actions"><button id="move">Move a region here…</button><span class="note">then click a region of another article on the page</span></div>
-    </details>`;
+    </details></div></div>`;
   const text = $('#f-text'), hl = $('#hl');
   const marks = lowConfidenceTexts(a);
   const sync = () => { hl.innerHTML = highlight(text.value, marks); hl.scrollTop = text.scrollTop; };
