@@ -198,7 +198,15 @@ bool detach_region(Article& a, const Region& region) {
     a.subheadline.reset();
     return true;
   }
+  if (a.byline && *a.byline == region.text) {
+    a.byline.reset();
+    return true;
+  }
   if (remove_text(a, region.text)) return true;
+  // Headlines, kickers, jump lines and bylines that are not in the body text need no cutting.
+  if (region.kind != RegionKind::Body && region.kind != RegionKind::Caption &&
+      region.kind != RegionKind::Other)
+    return true;
   bool all = !region.lines.empty();
   for (const Line& line : region.lines) all = remove_text(a, line.text) && all;
   return all;
@@ -318,7 +326,9 @@ void merge_into(Issue& issue, Article& into, Article& from) {
   }
 }
 
-void apply_merge(Issue& issue, const Correction& c, Outcome& o) {
+// Merge, or (link) merge as a continuation: the other article's parts follow this one's, and a
+// continuation from this article's last page to the other's first page is recorded.
+void apply_merge(Issue& issue, const Correction& c, Outcome& o, bool link) {
   auto from_anchor = anchor_from_json(c.payload.value("from", json::object()));
   const auto into_index = find_article(issue, c.anchor);
   if (!from_anchor || !into_index) {
@@ -350,7 +360,16 @@ void apply_merge(Issue& issue, const Correction& c, Outcome& o) {
     return;
   }
   Article from = issue.articles[*from_index];
-  merge_into(issue, issue.articles[*into_index], from);
+  Article& target = issue.articles[*into_index];
+  const int last_page = target.pages.empty() ? 0 : target.pages.back();
+  const int first_page = from.pages.empty() ? 0 : from.pages.front();
+  merge_into(issue, target, from);
+  if (link && last_page > 0 && first_page > 0 && last_page != first_page) {
+    const Continuation k{last_page, first_page, c.payload.value("marker", "")};
+    if (std::find(target.continuations.begin(), target.continuations.end(), k) ==
+        target.continuations.end())
+      target.continuations.push_back(k);
+  }
   o.applied = true;
   note(issue.articles[*into_index], c, o);
   issue.articles.erase(issue.articles.begin() + static_cast<std::ptrdiff_t>(*from_index));
@@ -396,7 +415,9 @@ void apply_move(Issue& issue, const Correction& c, Outcome& o) {
   note(*target, c, o);
 }
 
-void apply_split(Issue& issue, const Correction& c, Outcome& o) {
+// Split (or unlink: the part on one page becomes its own article, and the continuation to that
+// page is removed).
+void apply_split(Issue& issue, const Correction& c, Outcome& o, bool unlink) {
   const auto from_index = find_article(issue, c.anchor);
   if (!from_index || !c.payload.contains("regions") || !c.payload["regions"].is_array()) {
     o.conflict = true;
@@ -410,7 +431,7 @@ void apply_split(Issue& issue, const Correction& c, Outcome& o) {
     if (where) found.push_back(*where);
   }
   const std::string from_id = issue.articles[*from_index].id;
-  const std::string new_id = fmt::format("{}-s{}", from_id, c.id);
+  const std::string new_id = fmt::format("{}-{}{}", from_id, unlink ? "u" : "s", c.id);
   o.article_id = from_id;
   if (article_by_id(issue, new_id) != nullptr) {
     o.applied = true;  // replayed on an issue that has it already
@@ -438,6 +459,11 @@ void apply_split(Issue& issue, const Correction& c, Outcome& o) {
     }
     attach_region(piece, page, region);
     set_region_article(issue, region.id, new_id);
+  }
+  if (unlink) {
+    const int page = c.payload.value("page", 0);
+    Article& from = issue.articles[*from_index];
+    std::erase_if(from.continuations, [&](const Continuation& k) { return k.to_page == page; });
   }
   o.applied = true;
   note(piece, c, o);
@@ -513,13 +539,15 @@ ApplyReport apply_corrections(Issue& issue, const std::vector<Correction>& corre
         if (c.field) apply_field(issue, c, o);
         break;
       case Kind::Merge:
-        apply_merge(issue, c, o);
+      case Kind::Link:
+        apply_merge(issue, c, o, c.kind == Kind::Link);
         break;
       case Kind::MoveRegion:
         apply_move(issue, c, o);
         break;
       case Kind::Split:
-        apply_split(issue, c, o);
+      case Kind::Unlink:
+        apply_split(issue, c, o, c.kind == Kind::Unlink);
         break;
     }
     if (o.applied) ++report.applied;

@@ -16,7 +16,8 @@ using nlohmann::json;
 
 namespace {
 constexpr std::string_view kFieldNames[] = {"headline", "subheadline", "byline", "text"};
-constexpr std::string_view kKindNames[] = {"field", "move_region", "merge", "split"};
+constexpr std::string_view kKindNames[] = {"field", "move_region", "merge",
+                                           "split", "link",        "unlink"};
 constexpr std::string_view kStatusNames[] = {"active", "superseded", "dismissed"};
 
 template <class E, size_t N>

@@ -60,6 +60,8 @@ enum class Kind {
   MoveRegion,  ///< payload {"region": RegionRef}: the region leaves its article for this one
   Merge,       ///< payload {"from": Anchor}: that article is merged into this one (appended)
   Split,       ///< payload {"regions": [RegionRef]}: those regions become a new article
+  Link,    ///< payload {"from": Anchor}: that article is this one's continuation (merged, linked)
+  Unlink,  ///< payload {"page": N, "regions": [RegionRef]}: the part on page N is its own article
 };
 [[nodiscard]] std::string_view to_string(Kind k);
 [[nodiscard]] std::optional<Kind> kind_from_string(std::string_view s);

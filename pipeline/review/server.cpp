@@ -357,6 +357,51 @@ struct Server::Impl {
     return save_structure(id, std::move(c), into);
   }
 
+  Http<json> link(const std::string& id, const std::string& into, const json& body) {
+    if (!body.contains("continuation") || !body["continuation"].is_string())
+      return http_fail(400,
+                       "\"continuation\" (the article that continues this one) must be a string");
+    const std::string from = body["continuation"].get<std::string>();
+    auto l = load(id);
+    if (!l) return tl::unexpected(l.error());
+    const Article* a = article(l->issue, into);
+    const Article* b = article(l->issue, from);
+    if (a == nullptr || b == nullptr)
+      return http_fail(404, "no article " + (a == nullptr ? into : from) + " in " + id);
+    if (a == b) return http_fail(400, "an article cannot continue itself");
+    Correction c;
+    c.kind = Kind::Link;
+    c.anchor = anchor_of(l->issue, *a);
+    c.payload = {{"from", to_json(anchor_of(l->issue, *b))}};
+    c.editor = body.value("editor", "");
+    return save_structure(id, std::move(c), into);
+  }
+
+  Http<json> unlink(const std::string& id, const std::string& from, const json& body) {
+    if (!body.contains("page") || !body["page"].is_number_integer())
+      return http_fail(400, "\"page\" (the printed page of the part to unlink) must be a number");
+    const int page = body["page"].get<int>();
+    auto l = load(id);
+    if (!l) return tl::unexpected(l.error());
+    const Article* a = article(l->issue, from);
+    if (a == nullptr) return http_fail(404, "no article " + from + " in " + id);
+    json refs = json::array();
+    for (const ArticlePart& p : a->parts)
+      if (p.page == page)
+        for (const std::string& r : p.region_ids)
+          if (auto ref = region_ref_of(l->issue, r)) refs.push_back(to_json(*ref));
+    if (refs.empty()) return http_fail(400, fmt::format("{} has no part on page {}", from, page));
+    if (std::none_of(a->parts.begin(), a->parts.end(),
+                     [&](const ArticlePart& p) { return p.page != page; }))
+      return http_fail(400, fmt::format("{} has nothing on other pages to unlink from", from));
+    Correction c;
+    c.kind = Kind::Unlink;
+    c.anchor = anchor_of(l->issue, *a);
+    c.payload = {{"page", page}, {"regions", refs}};
+    c.editor = body.value("editor", "");
+    return save_structure(id, std::move(c), from);
+  }
+
   Http<json> split(const std::string& id, const std::string& from, const json& body) {
     if (!body.contains("regions") || !body["regions"].is_array() || body["regions"].empty())
       return http_fail(400, "\"regions\" must be a non-empty array of region ids");
@@ -582,6 +627,10 @@ struct Server::Impl {
       return answer(merge(id, name, *body));
     if (s[k] == "articles" && rest == 3 && m == "POST" && s[k + 2] == "split")
       return answer(split(id, name, *body));
+    if (s[k] == "articles" && rest == 3 && m == "POST" && s[k + 2] == "link")
+      return answer(link(id, name, *body));
+    if (s[k] == "articles" && rest == 3 && m == "POST" && s[k + 2] == "unlink")
+      return answer(unlink(id, name, *body));
     if (s[k] == "regions" && rest == 3 && m == "POST" && s[k + 2] == "move")
       return answer(move(id, name, *body));
     return send_error(res, {404, "not found"});

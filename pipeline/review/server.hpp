@@ -8,6 +8,8 @@
 ///                                                      "editor"}: saves the fields that changed
 ///   POST /api/issues/{id}/articles/{article}/merge    {"from": "a7"}: a7 is appended to article
 ///   POST /api/issues/{id}/articles/{article}/split    {"regions": ["p1-r5", ...]}: a new article
+///   POST /api/issues/{id}/articles/{article}/link     {"continuation": "a9"}: a9 continues it
+///   POST /api/issues/{id}/articles/{article}/unlink   {"page": 3}: its part on page 3 stands alone
 ///   POST /api/issues/{id}/regions/{region}/move       {"to": "a5"}
 ///   GET  /api/issues/{id}/corrections                 every correction, with its outcome
 ///   POST /api/issues/{id}/corrections/{n}             {"action": "dismiss"} or {"action":

@@ -256,6 +256,23 @@ TEST_F(ApiTest, MergeSplitAndMoveAreCorrectionsToo) {
   EXPECT_EQ(post(std::string(kIssue) + "/regions/p9-r9/move", {{"to", "a1"}})->status, 404);
 }
 
+TEST_F(ApiTest, LinkAndUnlinkAContinuation) {
+  auto linked = post(std::string(kIssue) + "/articles/a1/link", {{"continuation", "a3"}});
+  ASSERT_EQ(linked->status, 200) << linked->body;
+  json a1 = article(get_json(kIssue), "a1");
+  EXPECT_EQ(a1["pages"], json({1, 2}));
+  EXPECT_EQ(a1["continuations"][0]["to_page"], 2);
+  auto unlinked = post(std::string(kIssue) + "/articles/a1/unlink", {{"page", 2}});
+  ASSERT_EQ(unlinked->status, 200) << unlinked->body;
+  const json issue = get_json(kIssue);
+  EXPECT_EQ(article(issue, "a1")["pages"], json({1}));
+  EXPECT_TRUE(article(issue, "a1")["continuations"].empty());
+  EXPECT_EQ(issue["articles"].size(), 3u);
+  EXPECT_EQ(post(std::string(kIssue) + "/articles/a1/unlink", {{"page", 1}})->status, 400);
+  EXPECT_EQ(post(std::string(kIssue) + "/articles/a1/unlink", {{"page", "2"}})->status, 400);
+  EXPECT_EQ(post(std::string(kIssue) + "/articles/a1/link", {{"continuation", "a1"}})->status, 400);
+}
+
 TEST_F(ApiTest, AConflictIsShownAndCanBeAcceptedOrDismissed) {
   ASSERT_EQ(put(std::string(kIssue) + "/articles/a2", R"({"text": "市領導耿鵬鵬參加。"})")->status,
             200);

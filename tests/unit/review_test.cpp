@@ -196,6 +196,47 @@ TEST(ReviewApplyTest, SplitMakesANewArticleOfTheChosenRegions) {
   EXPECT_EQ(find(issue, "a1")->text, "本報訊市委書記調研。");
 }
 
+TEST(ReviewApplyTest, LinkJoinsAContinuationAndUnlinkUndoesIt) {
+  Issue issue = review_sample_issue();
+  Correction link;
+  link.id = 3;
+  link.issue_id = issue.issue.id;
+  link.kind = Kind::Link;
+  link.anchor = anchor_of(issue, issue.articles[0]);                        // a1, page 1
+  link.payload = {{"from", to_json(anchor_of(issue, issue.articles[2]))}};  // a3, page 2
+  ApplyReport report = apply_corrections(issue, {link});
+  EXPECT_EQ(report.applied, 1);
+  const Article* a1 = find(issue, "a1");
+  ASSERT_NE(a1, nullptr);
+  EXPECT_EQ(find(issue, "a3"), nullptr);
+  EXPECT_EQ(a1->pages, (std::vector<int>{1, 2}));
+  ASSERT_EQ(a1->continuations.size(), 1u);
+  EXPECT_EQ(a1->continuations[0].from_page, 1);
+  EXPECT_EQ(a1->continuations[0].to_page, 2);
+  EXPECT_NE(a1->text.find("暑期托管班結業。"), std::string::npos);
+  // Unlink page 2 again: a new article of the page-2 part, no continuation left.
+  Correction unlink;
+  unlink.id = 4;
+  unlink.issue_id = issue.issue.id;
+  unlink.kind = Kind::Unlink;
+  unlink.anchor = anchor_of(issue, *a1);
+  unlink.payload = {{"page", 2},
+                    {"regions", json::array({to_json(*region_ref_of(issue, "p2-r1"))})}};
+  const std::vector<Correction> both = {link, unlink};
+  Issue again = round_trip(issue);
+  report = apply_corrections(again, both);
+  EXPECT_EQ(report.applied, 2);
+  EXPECT_EQ(report.conflicts, 0);
+  a1 = find(again, "a1");
+  EXPECT_TRUE(a1->continuations.empty());
+  EXPECT_EQ(a1->pages, (std::vector<int>{1}));
+  EXPECT_EQ(a1->text.find("托管"), std::string::npos);
+  const Article* part = find(again, "a1-u4");
+  ASSERT_NE(part, nullptr);
+  EXPECT_EQ(part->pages, (std::vector<int>{2}));
+  EXPECT_EQ(part->text, "暑期托管班結業。");
+}
+
 TEST(ReviewApplyTest, OutputRootStripsTheIssueId) {
   EXPECT_EQ(output_root("/out/paper/2025-08-07", "paper/2025-08-07"), fs::path("/out"));
   EXPECT_EQ(output_root("/out/paper/2025-08-07/", "paper/2025-08-07"), fs::path("/out"));

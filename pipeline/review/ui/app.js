@@ -181,11 +181,14 @@ function renderPanel(a) {
     <div class="actions"><button class="primary" id="save" title="Ctrl+S">Save</button><span id="status"></span></div>
     ${Object.keys(ocr).length ? `<details><summary>OCR original</summary>${Object.entries(ocr).map(([k, v]) => `<div><strong>${esc(k)}</strong><div class="ocr">${esc(v ?? '(none)')}</div></div>`).join('')}</details>` : ''}
     ${corrections.length ? `<details><summary>${corrections.length} correction(s)</summary><ul>${corrections.map((c) => `<li>#${c.id} ${esc(c.kind)} ${esc(c.field || '')} ${esc(c.status)} ${esc(c.editor || '')} ${esc(c.time)} ${esc(c.reason || '')}</li>`).join('')}</ul></details>` : ''}
-    <details id="structure"><summary>Structure: merge, split, move</summary>
+    <details id="structure"><summary>Structure: merge, split, move, link, unlink</summary>
       <div class="actions"><select id="merge-from">${others.map((b) => `<option value="${esc(b.id)}">${esc(b.id)} ${esc((b.headline || b.text || '').slice(0, 16))}</option>`).join('')}</select>
       <button id="merge">Merge into ${esc(a.id)}</button></div>
       <div class="actions">${regions.map((r) => `<label><input type="checkbox" class="split-region" value="${esc(r)}"> ${esc(r)}</label>`).join(' ')}
       <button id="split">Split checked into a new article</button></div>
+      <div class="actions"><select id="link-to">${others.map((b) => `<option value="${esc(b.id)}">${esc(b.id)} ${(b.pages || []).map((p) => p + '版').join(' ')} ${esc((b.headline || b.text || '').slice(0, 14))}</option>`).join('')}</select>
+      <button id="link">Link as continuation of ${esc(a.id)}</button></div>
+      ${(a.pages || []).length > 1 ? `<div class="actions"><select id="unlink-page">${a.pages.map((p) => `<option value="${p}">${p}版</option>`).join('')}</select><button id="unlink">Unlink the part on this page</button></div>` : ''}
       <div class="actions"><button id="move">Move a region here…</button><span class="note">then click a region of another article on the page</span></div>
     </details></div></div>`;
   const text = $('#f-text'), hl = $('#hl');
@@ -199,6 +202,8 @@ function renderPanel(a) {
   $('#save').addEventListener('click', save);
   $('#merge').addEventListener('click', () => structural('merge'));
   $('#split').addEventListener('click', () => structural('split'));
+  $('#link').addEventListener('click', () => structural('link'));
+  $('#unlink')?.addEventListener('click', () => structural('unlink'));
   $('#move').addEventListener('click', () => { state.moving = true; $('#page')?.classList.add('moving'); setStatus('click the region to move into ' + a.id + ' (Esc cancels)', 'dirty'); });
   drawCrop();
 }
@@ -273,6 +278,8 @@ async function structural(kind, regionId) {
       if (!regions.length) return setStatus('check the regions to split off first', 'error');
       r = await api('POST', `${issuePath(id)}/articles/${enc(a)}/split`, {regions, editor: editorName()});
     }
+    if (kind === 'link') r = await api('POST', `${issuePath(id)}/articles/${enc(a)}/link`, {continuation: $('#link-to').value, editor: editorName()});
+    if (kind === 'unlink') r = await api('POST', `${issuePath(id)}/articles/${enc(a)}/unlink`, {page: Number($('#unlink-page').value), editor: editorName()});
     if (kind === 'move') r = await api('POST', `${issuePath(id)}/regions/${enc(regionId)}/move`, {to: a, editor: editorName()});
     await reloadIssue();
     setStatus(r.conflict ? 'Saved with a conflict: ' + r.reason : 'Saved ' + kind, r.conflict ? 'error' : 'saved');
