@@ -555,7 +555,24 @@ struct Server::Impl {
     res.set_content(data.str(), content_type_of(file));
   }
 
+  // Bound to loopback, the server answers only requests addressed to loopback: a web page whose
+  // name an attacker points at 127.0.0.1 (DNS rebinding) gets 403.
+  bool host_allowed(const httplib::Request& req) const {
+    const std::string& bound = options.host;
+    if (bound != "127.0.0.1" && bound != "localhost" && bound != "::1") return true;
+    std::string host = req.get_header_value("Host");
+    if (host.empty()) return true;  // HTTP/1.0 clients
+    if (host.front() == '[') {
+      host = host.substr(0, host.find(']') + 1);
+    } else if (const size_t colon = host.rfind(':'); colon != std::string::npos) {
+      host = host.substr(0, colon);
+    }
+    return host == "127.0.0.1" || host == "localhost" || host == "[::1]";
+  }
+
   void route(const httplib::Request& req, httplib::Response& res) {
+    if (!host_allowed(req))
+      return send_error(res, {403, "this server answers only to 127.0.0.1 and localhost"});
     auto seg = path_segments(req.target);
     if (!seg) return send_error(res, seg.error());
     const std::vector<std::string>& s = *seg;

@@ -223,7 +223,14 @@ TEST_F(ReviewE2eTest, ApiCorrectionSurvivesARerunAndIsSearchable) {
                         json{{"text", corrected}, {"editor", "e2e"}}.dump(), "application/json");
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200) << res->body;
-  server.reset();  // a re-run while serving works too, but the order here is the usual one
+  // A plain re-run (every page up to date) rewrites issue.json because the corrections changed.
+  const Outcome resumed =
+      run_cli("run " + scans_.string() + " -o " + out_.string() + " --jobs 1 -q");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.out;
+  auto issue = read_issue_json(out_ / kIssueId / "issue.json");
+  ASSERT_TRUE(issue);
+  EXPECT_EQ(issue->articles.front().text, corrected);
+  server.reset();
   expect_correction_survives_rerun(corrected);
 }
 

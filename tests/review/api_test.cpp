@@ -180,6 +180,11 @@ TEST_F(ApiTest, NoRequestPathLeavesTheServedFolders) {
     EXPECT_EQ(client_->Get(path)->status, 400) << path;
   auto put_out = put("/api/issues/..%2Fout%2Fpaper%2F2025-08-07/articles/a1", R"({"text":"x"})");
   EXPECT_EQ(put_out->status, 400);
+  // A request addressed to another host name (DNS rebinding) is refused.
+  auto rebound = client_->Get("/api/issues", {{"Host", "attacker.example:8080"}});
+  ASSERT_TRUE(rebound);
+  EXPECT_EQ(rebound->status, 403);
+  EXPECT_EQ(client_->Get("/api/issues", {{"Host", "localhost:8080"}})->status, 200);
   // The page itself is served, by encoded or plain id.
   auto page = client_->Get("/scans/paper%2F2025-08-07/page-01.jpg");
   ASSERT_TRUE(page);
