@@ -256,10 +256,13 @@ Result<Store> Store::open(const fs::path& out, bool create) {
   if (!create && !fs::exists(s.impl_->path, ec)) return s;  // empty store; nothing is created
   // Readers open read-write too when they can: a WAL database needs its -shm file.
   auto db = detail::Database::open(s.impl_->path, true);
+  const bool writable = db.has_value();
   if (!db && !create) db = detail::Database::open(s.impl_->path, false);
   if (!db) return tl::unexpected(db.error());
   s.impl_->db = std::move(*db);
-  if (create) {
+  // The schema is created if missing (CREATE ... IF NOT EXISTS), also for a reader: a store file
+  // that exists but is empty reads as a store without corrections.
+  if (writable) {
     if (auto ok = s.impl_->db.exec(kSchema); !ok) return tl::unexpected(ok.error());
   }
   s.exists_ = true;
