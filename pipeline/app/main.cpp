@@ -30,6 +30,9 @@
 #include "eval/eval.hpp"
 #include "export/export.hpp"
 #include "reassemble/reassemble.hpp"
+#include "review/corrections.hpp"
+#include "review/search.hpp"
+#include "review/server.hpp"
 
 namespace fs = std::filesystem;
 using broadsheet::Error;
@@ -276,9 +279,9 @@ int do_report(const std::string& out, bool json) {
   return code(merged->complete_and_clean() ? ExitCode::Ok : ExitCode::InputsFailed);
 }
 
-// Writes the library formats of every issue under OUT from its issue.json (the text as corrected,
-// once corrections exist). The scans are found through --scans ROOT (ROOT/<issue id>) or the
-// folder the run recorded in provenance.source.
+// Writes the library formats of every issue under OUT from its issue.json with the corrections
+// people made (OUT/corrections.sqlite) applied, issue.json included. The scans are found through
+// --scans ROOT (ROOT/<issue id>) or the folder the run recorded in provenance.source.
 int do_export(const std::string& out, const std::string& formats_csv, const std::string& scans,
               const std::string& tessdata) {
   auto formats = broadsheet::exporter::parse_formats(formats_csv);
@@ -331,6 +334,24 @@ int do_export(const std::string& out, const std::string& formats_csv, const std:
       ++failed;
       continue;
     }
+    // What people corrected since the run (broadsheet serve) goes into every format, issue.json
+    // included.
+    auto applied = broadsheet::review::apply_corrections(*issue, path.parent_path());
+    if (!applied) {
+      print_error(applied.error());
+      ++failed;
+      continue;
+    }
+    if (applied->conflicts > 0)
+      fmt::print(stderr,
+                 "broadsheet: {}: {} corrections conflict with the new OCR; review them in "
+                 "broadsheet serve\n",
+                 issue->issue.id, applied->conflicts);
+    if (auto json = broadsheet::write_issue_json(path, *issue); !json) {
+      print_error(json.error());
+      ++failed;
+      continue;
+    }
     auto written =
         broadsheet::exporter::write_formats(*issue, path.parent_path(), scan_dir, *formats, pdf);
     if (!written) {
@@ -354,6 +375,61 @@ int do_eval(const std::string& truth, const std::string& out, bool json) {
   } else {
     std::cout << broadsheet::eval::format_table(*report);
   }
+  return code(ExitCode::Ok);
+}
+
+// review: the web UI and API over OUT until Ctrl-C. The URL goes to stdout (first line) so scripts
+// and tests can read the port chosen by --port 0.
+int do_serve(const broadsheet::review::ServeOptions& options) {
+  auto server = broadsheet::review::Server::start(options);
+  if (!server) {
+    print_error(server.error());
+    return code(exit_code_for(server.error()));
+  }
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  const std::string url = fmt::format("http://{}:{}/", options.host, (*server)->port());
+  fmt::print("{}\n", url);
+  std::fflush(stdout);
+  fmt::print(stderr, "broadsheet: serving {} at {} (Ctrl-C stops)\n", options.out.string(), url);
+  std::thread http([&] { (*server)->run(); });
+  while (!g_stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  (*server)->stop();
+  http.join();
+  return code(ExitCode::Ok);
+}
+
+int do_search(const std::string& out, const std::string& query, int limit, bool json) {
+  if (!fs::is_directory(out)) {
+    print_error(Error{ErrorCode::InputMissing, "review", out, "output folder not found",
+                      "pass the folder written by broadsheet run"});
+    return code(ExitCode::BadArguments);
+  }
+  if (auto synced = broadsheet::review::sync_index(out); !synced) {
+    print_error(synced.error());
+    return code(exit_code_for(synced.error()));
+  }
+  auto hits = broadsheet::review::search(out, query, limit);
+  if (!hits) {
+    print_error(hits.error());
+    return code(exit_code_for(hits.error()));
+  }
+  if (json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& h : *hits)
+      list.push_back({{"issue", h.issue_id},
+                      {"date", h.date},
+                      {"page", h.page},
+                      {"article", h.article_id},
+                      {"headline", h.headline},
+                      {"snippet", h.snippet}});
+    std::cout << list.dump(1) << "\n";
+    return code(ExitCode::Ok);
+  }
+  for (const auto& h : *hits)
+    fmt::print("{}  {}  p{}  {}  {}\n    {}\n", h.issue_id, h.date.empty() ? "-" : h.date, h.page,
+               h.article_id, h.headline, h.snippet);
+  fmt::print(stderr, "broadsheet: {} article(s) found for \"{}\"\n", hits->size(), query);
   return code(ExitCode::Ok);
 }
 
@@ -459,6 +535,36 @@ int main(int argc, char** argv) {
   report->add_option("out", report_out, "Folder written by broadsheet run")->required();
   report->add_flag("--json", report_json, "Print JSON instead of a table");
 
+  broadsheet::review::ServeOptions serve_options;
+  std::string serve_out, serve_scans;
+  CLI::App* serve = app.add_subcommand(
+      "serve",
+      "Web UI and JSON API to correct and search an output folder. Corrections are kept in\n"
+      "OUT/corrections.sqlite and applied whenever issue.json is written (a re-run keeps them).\n"
+      "Example: broadsheet serve output --scans scans --port 8080");
+  serve->add_option("out", serve_out, "Folder written by broadsheet run")->required();
+  serve->add_option("--scans", serve_scans,
+                    "Scan folder given to run (page images: SCANS/<issue id>/<image>)");
+  serve->add_option("--host", serve_options.host, "Address to listen on")->capture_default_str();
+  serve->add_option("--port", serve_options.port, "Port (0: any free port, printed on stdout)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+
+  std::string search_out, search_query;
+  int search_limit = 50;
+  bool search_json = false;
+  CLI::App* search_cmd = app.add_subcommand(
+      "search",
+      "Full-text search over the corrected articles of every issue under OUT; prints issue,\n"
+      "date, page, article, headline and a snippet. Example: broadsheet search output \"陽泉\"");
+  search_cmd->add_option("out", search_out, "Folder written by broadsheet run")->required();
+  search_cmd->add_option("query", search_query, "Words (all must occur; 1 character or more)")
+      ->required();
+  search_cmd->add_option("-n,--limit", search_limit, "Most results")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  search_cmd->add_flag("--json", search_json, "Print JSON");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -474,6 +580,12 @@ int main(int argc, char** argv) {
     if (*assemble) return do_assemble(assemble_folder);
     if (*report) return do_report(report_out, report_json);
     if (*export_cmd) return do_export(export_out, export_formats, export_scans, export_tessdata);
+    if (*serve) {
+      serve_options.out = serve_out;
+      serve_options.scans = serve_scans;
+      return do_serve(serve_options);
+    }
+    if (*search_cmd) return do_search(search_out, search_query, search_limit, search_json);
   } catch (const std::exception& e) {
     if (std::getenv("BROADSHEET_DEBUG") != nullptr) throw;
     fmt::print(stderr,

@@ -25,6 +25,7 @@
 #include "core/issue_json.hpp"
 #include "ingest/ingest.hpp"
 #include "reassemble/reassemble.hpp"
+#include "review/corrections.hpp"
 
 #ifndef BROADSHEET_VERSION
 #define BROADSHEET_VERSION "0.0.0"
@@ -360,6 +361,9 @@ Result<RunSummary> run(const RunOptions& options,
                       outcomes[i][s].pages.front().extra.value("status", "") == "ok";
       issue_key += keys[i][s] + (ok ? "+" : "-");
     }
+    // ...and on the corrections people made since (review: applied to every issue.json written).
+    if (auto rev = review::corrections_revision(options.out, issues[i].id); rev && *rev > 0)
+      issue_key += "r" + std::to_string(*rev);
     issue_key = hex(fnv1a64(issue_key));
     if (!options.force && manifests[i].issue_key == issue_key &&
         fs::exists(issue_dir / "issue.json"))
@@ -394,6 +398,10 @@ Result<RunSummary> run(const RunOptions& options,
         summary.errors.push_back(e);
       }
     }
+    // Corrections made by people (OUT/corrections.sqlite) win over OCR in every issue.json
+    // written; those that no longer fit are kept and flagged in provenance.review.conflicts.
+    if (auto applied = review::apply_corrections(issue, issue_dir); !applied)
+      summary.errors.push_back(applied.error());
     if (auto written = write_issue_json(issue_dir / "issue.json", issue); !written) {
       summary.errors.push_back(written.error());
       return;

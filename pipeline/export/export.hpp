@@ -68,6 +68,12 @@ struct PdfOptions {
 [[nodiscard]] Result<void> write_pdf(const Issue& issue, const std::filesystem::path& scan_dir,
                                      const std::filesystem::path& out, const PdfOptions& options);
 
+/// The issue with the corrections people made to articles (review: the corrected field beside its
+/// OCR copy in articles[].extra["ocr"]) carried into the lines and text of the article's regions,
+/// and page text rebuilt, so that every format prints what was corrected (corrected.cpp). Without
+/// corrections it is the issue as given.
+[[nodiscard]] Issue with_corrections_in_lines(const Issue& issue);
+
 /// Where an issue's output files refer to its scans: the path of `page.image` in `scan_dir`
 /// relative to `issue_dir` when both are known ("../../../scans/paper/2025-08-07/page-01.jpg"),
 /// else the bare file name.

@@ -20,8 +20,10 @@ std::string image_href(const Page& page, const fs::path& scan_dir, const fs::pat
   return rel.empty() ? to.string() : rel.generic_string();
 }
 
-Result<void> write_formats(const Issue& issue, const fs::path& issue_dir, const fs::path& scan_dir,
+Result<void> write_formats(const Issue& given, const fs::path& issue_dir, const fs::path& scan_dir,
                            std::span<const Format> formats, const PdfOptions& pdf) {
+  // Lines, regions and page text as corrected: what ALTO, hOCR and the PDF print.
+  const Issue issue = with_corrections_in_lines(given);
   std::optional<Error> first;
   auto keep = [&](Result<void> r) {
     if (!r && !first) first = r.error();

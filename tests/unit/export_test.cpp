@@ -692,5 +692,58 @@ TEST(ExportTextTest, AwkwardIssueKeepsTextAndDropsControls) {
   EXPECT_EQ(txt.find("（上接第一版）"), std::string::npos);  // the article's text, not the region's
 }
 
+// ---------------------------------------------------------------------------------------------
+// Corrections into lines
+
+TEST(ExportCorrectionsTest, AnEditLandsInTheLineWhereItWasMade) {
+  Issue issue;
+  Page p;
+  p.page = 1;
+  Region head;
+  head.id = "p1-r1";
+  head.kind = RegionKind::Headline;
+  head.lines = {{{0, 0, 300, 40}, "雷健坤調研重點項目", 0.9}};
+  head.text = head.lines[0].text;
+  Region col1;
+  col1.id = "p1-r2";
+  col1.kind = RegionKind::Body;
+  col1.lines = {{{0, 50, 300, 30}, "本報訊市委書記", 0.9}, {{0, 90, 300, 30}, "深入郊區調研", 0.9}};
+  col1.text = "本報訊市委書記深入郊區調研";
+  Region col2;  // its last line is a byline segment left in the body; the article cut it out
+  col2.id = "p1-r3";
+  col2.kind = RegionKind::Body;
+  col2.lines = {{{310, 50, 300, 30}, "並現場辦公解決", 0.9}, {{310, 90, 300, 30}, "（郁靜）", 0.9}};
+  col2.text = "並現場辦公解決\n（郁靜）";
+  p.regions = {head, col1, col2};
+  issue.pages.push_back(p);
+  Article a;
+  a.id = "a1";
+  a.headline = "雷健坤調研重點項目建設";                   // the proofreader added 建設
+  a.text = "本報訊 市委書記深入郊區調研，並現場辦公解決";  // and a comma; OCR had none
+  a.parts.push_back({1, {"p1-r1", "p1-r2", "p1-r3"}, {}, ""});
+  a.extra["ocr"] = {{"headline", "雷健坤調研重點項目"},
+                    {"text", "本報訊 市委書記深入郊區調研並現場辦公解決"},
+                    {"byline", nullptr}};
+  issue.articles.push_back(a);
+
+  const Issue out = with_corrections_in_lines(issue);
+  const auto& r = out.pages[0].regions;
+  EXPECT_EQ(r[0].lines[0].text, "雷健坤調研重點項目建設");
+  EXPECT_EQ(r[1].lines[0].text, "本報訊市委書記");  // unchanged line, space not added
+  // The comma sits at the end of the first column or the start of the second: either way once.
+  const std::string joined = r[1].lines[1].text + r[2].lines[0].text;
+  EXPECT_EQ(joined, "深入郊區調研，並現場辦公解決");
+  EXPECT_EQ(r[2].lines[1].text, "（郁靜）");  // not the article's: kept
+  EXPECT_NE(out.pages[0].text.find("建設"), std::string::npos);
+
+  // Nothing corrected: nothing changes.
+  Issue plain = issue;
+  plain.articles[0].extra = nlohmann::json::object();
+  const Issue same = with_corrections_in_lines(plain);
+  for (size_t k = 0; k < 3; ++k)
+    for (size_t l = 0; l < same.pages[0].regions[k].lines.size(); ++l)
+      EXPECT_EQ(same.pages[0].regions[k].lines[l].text, issue.pages[0].regions[k].lines[l].text);
+}
+
 }  // namespace
 }  // namespace broadsheet::exporter
