@@ -1,6 +1,8 @@
 // The searchable PDF (export/pdf.cpp), read back with poppler: the library (search, rendering)
 // and pdftotext (text extraction, as a user would run it).
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -164,22 +166,29 @@ class PdfTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     poppler::set_debug_error_function(collect_poppler_error, nullptr);
-    dir_ = fs::temp_directory_path() / "broadsheet_pdf_test";
+    // ctest runs each test in its own process, two at a time: one folder per process.
+    dir_ = fs::temp_directory_path() / ("broadsheet_pdf_test_" + std::to_string(getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
-    auto issue = read_issue_json(kIssueDir / "truth.json");
-    ASSERT_TRUE(issue) << issue.error().describe();
-    issue_ = std::move(*issue);
     pdf_ = dir_ / "issue.pdf";
+    // A failure here is reported by every test's SetUp: gtest would show one in this function as
+    // a skip.
+    auto issue = read_issue_json(kIssueDir / "truth.json");
+    if (!issue) {
+      setup_error_ = issue.error().describe();
+      return;
+    }
+    issue_ = std::move(*issue);
     if (!fs::exists(font_path())) return;
     PdfOptions options;
     options.font = font_path();
-    auto written = write_pdf(issue_, kIssueDir, pdf_, options);
-    ASSERT_TRUE(written) << written.error().describe();
+    if (auto written = write_pdf(issue_, kIssueDir, pdf_, options); !written)
+      setup_error_ = written.error().describe();
   }
   static void TearDownTestSuite() { fs::remove_all(dir_); }
 
   void SetUp() override {
+    ASSERT_TRUE(setup_error_.empty()) << setup_error_;
     if (!fs::exists(font_path()))
       GTEST_SKIP() << font_path() << " not found; install tesseract-ocr";
     ASSERT_TRUE(fs::exists(pdf_));
@@ -193,6 +202,7 @@ class PdfTest : public ::testing::Test {
   static inline fs::path dir_;
   static inline fs::path pdf_;
   static inline Issue issue_;
+  static inline std::string setup_error_;
 };
 
 TEST_F(PdfTest, HasOnePagePerIssuePageAtTheScanSize) {
