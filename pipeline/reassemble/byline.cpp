@@ -123,6 +123,38 @@ std::optional<Credit> lost_she(std::u32string_view s) {
   return out;
 }
 
+// The first characters of the names a byline most often starts with: common surnames
+// (traditional, with 於 for OCR's reading of 于).
+constexpr std::u32string_view kSurnames =
+    U"王李張劉陳楊黃趙吳周徐孫馬朱胡郭何高林羅鄭梁謝宋唐許韓馮鄧曹彭曾蕭田董袁潘于於蔣蔡余杜葉"
+    U"程蘇魏呂丁任沈姚盧姜崔鍾譚陸汪范金石廖賈夏韋付方白鄒孟熊秦邱江尹薛閆段雷侯龍史陶黎賀顧毛郝"
+    U"龔邵萬錢嚴覃武戴莫孔向湯常溫康施文牛樊葛邢安齊易喬伍龐顏倪莊聶章魯岳翟殷詹申歐耿關蘭焦俞左"
+    U"柳甘祝包寧尚符舒阮柯紀梅童凌畢單季裴霍涂成苗谷盛曲翁冉駱藍路游辛靳管柴蒙鮑華喻祁蒲房滕屈饒"
+    U"解牟艾尤陽時穆農司卓古吉繆簡車項連麥褚婁竇戚岑景黨宮費卜冷晏席衛米柏宗瞿桂全佟應臧閔苟鄔"
+    U"邊卞姬師和仇欒隋商刁沙榮巫寇桑郎甄叢仲虞敖鞏明佘池查麻苑遲鄺郁";
+constexpr std::size_t kMaxBareNames = 8;
+
+/// "…。周桂周英英，": a sentence, then 2-8 characters of names starting with a surname, then the
+/// comma OCR made of the closing bracket. Returns where the names start and the names.
+std::optional<std::pair<std::size_t, std::string>> lost_brackets(std::u32string_view s) {
+  if (s.empty() || (s.back() != U',' && s.back() != U'，' && s.back() != U'、'))
+    return std::nullopt;
+  s.remove_suffix(1);
+  std::size_t start = s.size();
+  while (start > 0 && (text::is_cjk(s[start - 1]) || text::is_space(s[start - 1]))) --start;
+  while (start < s.size() && text::is_space(s[start])) ++start;
+  const std::u32string_view names = s.substr(start);
+  const std::size_t visible = cues::visible_length(names);
+  if (visible < 2 || visible > kMaxBareNames) return std::nullopt;
+  if (kSurnames.find(names.front()) == std::u32string_view::npos) return std::nullopt;
+  // The opening bracket may have survived: （周桂周英英，
+  std::size_t from = start;
+  if (from > 0 && cues::is_open_bracket(s[from - 1])) --from;
+  // The names on a line (or in a region) of their own, or after the last sentence.
+  if (from > 0 && !ends_with_sentence(s.substr(0, from))) return std::nullopt;
+  return std::pair{from, fold_spaces(names)};
+}
+
 }  // namespace
 
 std::optional<std::string> parse_byline(std::string_view text) {
@@ -130,11 +162,18 @@ std::optional<std::string> parse_byline(std::string_view text) {
   return parse_byline_u32(text::to_u32(text));
 }
 
-std::optional<SplitByline> split_trailing_byline(std::string_view text) {
+std::optional<SplitByline> split_trailing_byline(std::string_view text, bool ends_article) {
   const cues::Decoded d = cues::decode(text);
   std::u32string_view s = d.text;
   while (!s.empty() && text::is_space(s.back())) s.remove_suffix(1);
   if (s.size() < 4) return std::nullopt;
+  if (ends_article) {
+    if (auto lost = lost_brackets(s)) {
+      std::size_t end = lost->first;
+      while (end > 0 && text::is_space(s[end - 1])) --end;
+      return SplitByline{std::string(text.substr(0, d.offsets[end])), std::move(lost->second)};
+    }
+  }
   const std::size_t first = s.size() > kTrailingWindow ? s.size() - kTrailingWindow : 0;
   // The byline starts at the last opening bracket, or (bracket lost) after the last sentence end.
   std::size_t start = std::u32string_view::npos;

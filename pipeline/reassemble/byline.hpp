@@ -27,8 +27,12 @@ struct SplitByline {
 
 /// A byline printed on the last line of the body, after the last sentence:
 /// "…持續向好態勢。（郁靜 子煜）" → {"…持續向好態勢。", "郁靜 子煜"}. A bracket after anything but
-/// a sentence end is part of the text (…黨委（黨組）).
-[[nodiscard]] std::optional<SplitByline> split_trailing_byline(std::string_view text);
+/// a sentence end is part of the text (…黨委（黨組）). With `ends_article` (the text is the last
+/// of an article: no jump line follows), a byline whose brackets OCR lost, reading the closing
+/// one as a comma, is taken too when its names start with a common surname:
+/// "…帶來不便。周桂周英英，" → {"…帶來不便。", "周桂周英英"}. An article never ends in a comma.
+[[nodiscard]] std::optional<SplitByline> split_trailing_byline(std::string_view text,
+                                                               bool ends_article = false);
 
 struct Credit {
   std::string text;    ///< the caption without the credit, trimmed

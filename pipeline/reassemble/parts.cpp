@@ -529,7 +529,11 @@ class PageGrouper {
     // A byline left on the last body line.
     if (!part.byline && !part.pieces.empty()) {
       Piece& last = part.pieces.back();
-      if (auto split = split_trailing_byline(last.text)) {
+      const bool ends_article = !part.jump_out && !part.jump_out_unread;
+      auto split = split_trailing_byline(last.text, ends_article);
+      // A piece that is nothing but the names is a byline only after some body text.
+      if (split && split->text.empty() && part.pieces.size() < 2) split.reset();
+      if (split) {
         last.text = split->text;
         last.last_short = Cue::Yes;
         part.byline = split->byline;

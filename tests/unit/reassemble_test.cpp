@@ -654,6 +654,29 @@ TEST(BylineTest, SplitsABylineLeftOnTheLastBodyLine) {
   EXPECT_FALSE(split_trailing_byline("要求各級各部門認真遵照執行（以下簡稱《若干規定》）"));
 }
 
+TEST(BylineTest, SplitsABylineWhoseBracketsOcrLostAtAnArticlesEnd) {
+  // The closing bracket read as a comma, the opening one lost.
+  const auto split = split_trailing_byline("給市民出行帶來不便。周桂 周英英，", true);
+  ASSERT_TRUE(split.has_value());
+  EXPECT_EQ(split->text, "給市民出行帶來不便。");
+  EXPECT_EQ(split->byline, "周桂 周英英");
+  // Only where the article ends: a column that goes on after a jump may end in a comma.
+  EXPECT_FALSE(split_trailing_byline("給市民出行帶來不便。周桂 周英英，", false));
+  // Not names: the first is no surname, the second too long, the third not after a sentence.
+  EXPECT_FALSE(split_trailing_byline("工作取得新進展。記者表示，", true));
+  EXPECT_FALSE(split_trailing_byline("工作取得新進展。王書記在會上強調指出，", true));
+  EXPECT_FALSE(split_trailing_byline("要深入學習貫徹習近平，", true));
+  // With the opening bracket, and on a line of its own (its own region: nothing before it).
+  auto opened = split_trailing_byline("帶來不便。\n（周桂周英英，", true);
+  ASSERT_TRUE(opened.has_value());
+  EXPECT_EQ(opened->byline, "周桂周英英");
+  EXPECT_EQ(opened->text, "帶來不便。");
+  auto alone = split_trailing_byline("周桂唐澤，", true);
+  ASSERT_TRUE(alone.has_value());
+  EXPECT_EQ(alone->byline, "周桂唐澤");
+  EXPECT_TRUE(alone->text.empty());
+}
+
 TEST(BylineTest, SplitsAPhotoCredit) {
   auto c = split_credit("連片的光伏板整齊排列在屋頂上。\u3000張澤慧攝");
   ASSERT_TRUE(c.has_value());
