@@ -157,6 +157,10 @@ std::optional<std::pair<std::size_t, std::string>> lost_brackets(std::u32string_
 
 }  // namespace
 
+bool starts_with_surname(std::u32string_view s) {
+  return !s.empty() && kSurnames.find(s.front()) != std::u32string_view::npos;
+}
+
 std::optional<std::string> parse_byline(std::string_view text) {
   if (text.size() > 160) return std::nullopt;
   return parse_byline_u32(text::to_u32(text));

@@ -34,6 +34,10 @@ struct SplitByline {
 [[nodiscard]] std::optional<SplitByline> split_trailing_byline(std::string_view text,
                                                                bool ends_article = false);
 
+/// True when the text starts with one of the common surnames a byline's names most often start
+/// with (how a name list is told from a short phrase when OCR lost its brackets).
+[[nodiscard]] bool starts_with_surname(std::u32string_view text);
+
 struct Credit {
   std::string text;    ///< the caption without the credit, trimmed
   std::string credit;  ///< "張澤慧攝", as printed (spaces at the ends trimmed)

@@ -282,14 +282,19 @@ class PageGrouper {
       return;
     }
     if (r.kind == RegionKind::Byline || r.kind == RegionKind::Jump) {
-      if (visible <= kMaxLooseBylineChars && !has_sentence_punct(u) && !is_dateline(u)) {
-        std::u32string_view inner = cues::trim(u);
-        while (!inner.empty() &&
-               (cues::is_open_bracket(inner.front()) || text::is_space(inner.front())))
-          inner.remove_prefix(1);
-        while (!inner.empty() &&
-               (cues::is_close_bracket(inner.back()) || text::is_space(inner.back())))
-          inner.remove_suffix(1);
+      // Brackets, and what OCR makes of them at the ends of a short line (a comma or full stop
+      // for the closing one, + or a quote for the opening one), are not part of the names.
+      const auto edge_junk = [](char32_t c) {
+        return cues::is_open_bracket(c) || cues::is_close_bracket(c) || text::is_space(c) ||
+               std::u32string_view(U"，,。.、+*'\"‘’“”:;：；").find(c) != std::u32string_view::npos;
+      };
+      std::u32string_view inner = cues::trim(u);
+      while (!inner.empty() && edge_junk(inner.front())) inner.remove_prefix(1);
+      while (!inner.empty() && edge_junk(inner.back())) inner.remove_suffix(1);
+      // Sentence punctuation read at an end stands for a bracket only before a name list.
+      const bool names_only = !has_sentence_punct(u) || starts_with_surname(inner);
+      if (visible <= kMaxLooseBylineChars && !has_sentence_punct(inner) && names_only &&
+          !is_dateline(u)) {
         if (!inner.empty()) {
           out.push_back({i, Role::Byline, text::to_utf8(inner), {}, true});
           return;

@@ -406,6 +406,34 @@ TEST(ReassembleTest, OrdersColumnsByGeometryWhenTheReadingOrderIsOff) {
                        "險能力。（薄紅貞）"));
 }
 
+TEST(ReassembleTest, ReadsABylineRegionWhoseBracketsOcrMisread) {
+  // Segment found the byline line; OCR read its brackets as junk and a comma.
+  for (const char* printed : {"+孫靜超王軍卻，", "（梁洋徐華，)", "趙澤瑞。"}) {
+    Issue in;
+    in.pages.push_back(
+        page(0, {line("p1-r1", RegionKind::Headline, 300, 500, "褐馬雞重現太行林海", 70),
+                 column("p1-r2", 0, 620, "成為中外文化交流史上的一段佳話。", true, true),
+                 line("p1-r3", RegionKind::Byline, 300, 700, printed)}));
+    const Issue out = run(in);
+    ASSERT_EQ(out.articles.size(), 1u) << printed;
+    ASSERT_TRUE(out.articles[0].byline.has_value()) << printed;
+    EXPECT_EQ(text::comparable(out.articles[0].text),
+              text::comparable("成為中外文化交流史上的一段佳話。"))
+        << printed;
+  }
+  // A sentence in a region segment took for a byline stays text.
+  Issue in;
+  in.pages.push_back(
+      page(0, {line("p1-r1", RegionKind::Headline, 300, 500, "褐馬雞重現太行林海", 70),
+               column("p1-r2", 0, 620, "成為中外文化交流史上的一段佳話。", true, true),
+               line("p1-r3", RegionKind::Byline, 300, 700, "市場供應充足，")}));
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 1u);
+  EXPECT_NE(out.articles[0].text.find("供應充足"), std::string::npos)
+      << out.articles[0].text << " | " << out.articles[0].byline.value_or("-") << " | "
+      << out.pages[0].text;
+}
+
 TEST(ReassembleTest, JoinsTheFirstColumnOfAContinuationReadAfterTheOthers) {
   Issue in = two_page_issue();
   // On page 2 segment read the repeated headline and columns 2-3 first, then the jump line and
