@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include <opencv2/imgproc.hpp>
@@ -132,13 +133,65 @@ cv::Mat binarize_otsu(const cv::Mat& gray) {
   return out;
 }
 
+namespace {
+
+// Median gray of the pixels `ink` marks, or -1 when there are none. Every row of a small image,
+// about a million pixels of a large one.
+int median_of_ink(const cv::Mat& gray, const cv::Mat& ink) {
+  const int stride = std::max<int>(1, static_cast<int>(gray.total() / 1'000'000));
+  long long hist[256] = {};
+  long long total = 0;
+  for (int y = 0; y < gray.rows; y += stride) {
+    const auto* g = gray.ptr<std::uint8_t>(y);
+    const auto* m = ink.ptr<std::uint8_t>(y);
+    for (int x = 0; x < gray.cols; ++x) {
+      if (m[x]) {
+        ++hist[g[x]];
+        ++total;
+      }
+    }
+  }
+  if (total == 0) return -1;
+  long long seen = 0;
+  for (int v = 0; v < 256; ++v) {
+    seen += hist[v];
+    if (2 * seen >= total) return v;
+  }
+  return 255;
+}
+
+}  // namespace
+
+double ink_gate_ratio(const cv::Mat& flat_gray, int paper, const cv::Mat& sauvola_ink,
+                      const Options& options) {
+  const double floor_ratio = options.ink_max_paper_ratio;
+  if (floor_ratio >= 1 || paper <= 0) return floor_ratio;
+  const int median = median_of_ink(flat_gray, sauvola_ink);
+  if (median < 0) return floor_ratio;
+  const double level = std::min(1.0, median / static_cast<double>(paper));
+  return std::clamp(level + options.ink_gate_share * (1 - level), floor_ratio,
+                    std::max(floor_ratio, options.ink_gate_max_ratio));
+}
+
 cv::Mat binarize(const cv::Mat& flat_gray, double dpi, const Options& options) {
   const int window =
       std::max(7, static_cast<int>(std::lround(options.sauvola_window_mm / 25.4 * dpi)));
   const int paper = percentile_u8(flat_gray, 0.95);
-  return sauvola_gated(flat_gray, window, options.sauvola_k,
-                       static_cast<float>(options.ink_max_paper_ratio * paper),
-                       static_cast<float>(options.ink_sure_paper_ratio * paper));
+  const auto sure = static_cast<float>(options.ink_sure_paper_ratio * paper);
+  if (options.ink_max_paper_ratio >= 1) {
+    return sauvola_gated(flat_gray, window, options.sauvola_k, 256.0f, sure);
+  }
+  // The gate sits between the page's own ink and its paper: the strokes of a light face at a low
+  // resolution come out grey (a one-pixel stroke blurred by the scan), and a fixed level would
+  // take them away — and with them the commas and the horizontal strokes that keep a line whole.
+  // Sauvola once, gated afterwards: the sure level is below the gate, so (Sauvola or sure) and
+  // under the gate is what sauvola_gated computes.
+  cv::Mat ink = sauvola_gated(flat_gray, window, options.sauvola_k, 256.0f, sure);
+  const double gate = ink_gate_ratio(flat_gray, paper, ink, options);
+  cv::Mat under_gate;
+  cv::compare(flat_gray, cv::Scalar(gate * paper), under_gate, cv::CMP_LT);
+  cv::bitwise_and(ink, under_gate, ink);
+  return ink;
 }
 
 void remove_specks(cv::Mat& binary, int max_area_px) {
