@@ -77,7 +77,8 @@ namespace {
 // Sauvola, fused with the two global levels of binarize(): ink where (gray < T and gray < gate)
 // or gray < sure.
 template <class Sum>
-cv::Mat sauvola_gated_impl(const cv::Mat& gray, int w, double k, float gate, float sure) {
+cv::Mat sauvola_gated_impl(const cv::Mat& gray, int w, double k, float gate, float sure,
+                           float range) {
   constexpr int kDepth = cv::DataType<Sum>::depth;
   cv::Mat sum;
   cv::boxFilter(gray, sum, kDepth, cv::Size(w, w), cv::Point(-1, -1), false, cv::BORDER_REPLICATE);
@@ -91,6 +92,7 @@ cv::Mat sauvola_gated_impl(const cv::Mat& gray, int w, double k, float gate, flo
   cv::Mat out(gray.size(), CV_8UC1);
   const float inv_n = 1.0f / static_cast<float>(w * w);
   const auto kf = static_cast<float>(k);
+  const float inv_range = 1.0f / range;
   for (int y = 0; y < gray.rows; ++y) {
     const auto* g = gray.ptr<std::uint8_t>(y);
     const auto* s1 = sum.ptr<Sum>(y);
@@ -99,7 +101,7 @@ cv::Mat sauvola_gated_impl(const cv::Mat& gray, int w, double k, float gate, flo
     for (int x = 0; x < gray.cols; ++x) {
       const float m = static_cast<float>(s1[x]) * inv_n;
       const float var = std::max(0.0f, static_cast<float>(s2[x]) * inv_n - m * m);
-      const float t = m * (1.0f + kf * (std::sqrt(var) / 128.0f - 1.0f));
+      const float t = m * (1.0f + kf * (std::sqrt(var) * inv_range - 1.0f));
       const auto v = static_cast<float>(g[x]);
       // Branch-free, so the loop vectorises.
       const int ink =
@@ -113,11 +115,12 @@ cv::Mat sauvola_gated_impl(const cv::Mat& gray, int w, double k, float gate, flo
 // Sauvola, fused with the two global levels of binarize(): ink where (gray < T and gray < gate)
 // or gray < sure. Window sums in integers (8U and 16U box filters are several times faster than
 // float ones) while they fit: 181² · 255² < 2³¹; in doubles above that (beyond 1100 dpi).
-cv::Mat sauvola_gated(const cv::Mat& gray, int window_px, double k, float gate, float sure) {
+cv::Mat sauvola_gated(const cv::Mat& gray, int window_px, double k, float gate, float sure,
+                      float range = 128.0f) {
   CV_Assert(gray.type() == CV_8UC1);
   const int w = std::max(3, window_px | 1);
-  if (w <= 181) return sauvola_gated_impl<int>(gray, w, k, gate, sure);
-  return sauvola_gated_impl<double>(gray, w, k, gate, sure);
+  if (w <= 181) return sauvola_gated_impl<int>(gray, w, k, gate, sure, range);
+  return sauvola_gated_impl<double>(gray, w, k, gate, sure, range);
 }
 
 }  // namespace
@@ -135,42 +138,46 @@ cv::Mat binarize_otsu(const cv::Mat& gray) {
 
 namespace {
 
-// Median gray of the pixels `ink` marks, or -1 when there are none. Every row of a small image,
-// about a million pixels of a large one.
-int median_of_ink(const cv::Mat& gray, const cv::Mat& ink) {
-  const int stride = std::max<int>(1, static_cast<int>(gray.total() / 1'000'000));
-  long long hist[256] = {};
-  long long total = 0;
-  for (int y = 0; y < gray.rows; y += stride) {
+// The page's ink level: the median, over the pieces of ink (connected components of `ink` of at
+// least min_area pixels), of each piece's darkest gray; -1 when there are none. By pieces, not
+// pixels: the many small pieces of body text count, not the area of a bold masthead or headline.
+int ink_level(const cv::Mat& gray, const cv::Mat& ink, int min_area) {
+  cv::Mat labels;
+  const int n = cv::connectedComponents(ink, labels, 8, CV_32S);
+  if (n <= 1) return -1;
+  std::vector<std::uint8_t> darkest(static_cast<std::size_t>(n), 255);
+  std::vector<int> area(static_cast<std::size_t>(n), 0);
+  for (int y = 0; y < gray.rows; ++y) {
     const auto* g = gray.ptr<std::uint8_t>(y);
-    const auto* m = ink.ptr<std::uint8_t>(y);
+    const auto* l = labels.ptr<int>(y);
     for (int x = 0; x < gray.cols; ++x) {
-      if (m[x]) {
-        ++hist[g[x]];
-        ++total;
-      }
+      if (l[x] == 0) continue;
+      const auto k = static_cast<std::size_t>(l[x]);
+      darkest[k] = std::min(darkest[k], g[x]);
+      ++area[k];
     }
   }
-  if (total == 0) return -1;
-  long long seen = 0;
-  for (int v = 0; v < 256; ++v) {
-    seen += hist[v];
-    if (2 * seen >= total) return v;
+  std::vector<std::uint8_t> levels;
+  for (std::size_t k = 1; k < darkest.size(); ++k) {
+    if (area[k] >= min_area) levels.push_back(darkest[k]);
   }
-  return 255;
+  if (levels.empty()) return -1;
+  const auto mid = levels.begin() + static_cast<std::ptrdiff_t>(levels.size() / 2);
+  std::nth_element(levels.begin(), mid, levels.end());
+  return *mid;
 }
 
 }  // namespace
 
-double ink_gate_ratio(const cv::Mat& flat_gray, int paper, const cv::Mat& sauvola_ink,
+double page_ink_level(const cv::Mat& flat_gray, const cv::Mat& sauvola_ink, double dpi,
                       const Options& options) {
-  const double floor_ratio = options.ink_max_paper_ratio;
-  if (floor_ratio >= 1 || paper <= 0) return floor_ratio;
-  const int median = median_of_ink(flat_gray, sauvola_ink);
-  if (median < 0) return floor_ratio;
-  const double level = std::min(1.0, median / static_cast<double>(paper));
-  return std::clamp(level + options.ink_gate_share * (1 - level), floor_ratio,
-                    std::max(floor_ratio, options.ink_gate_max_ratio));
+  const int paper = percentile_u8(flat_gray, 0.95);
+  if (paper <= 0) return -1;
+  const double r = dpi / 300.0;  // pieces larger than the specks despeckling removes
+  const int min_area = 1 + static_cast<int>(std::floor(options.speck_area_px_at_300dpi * r * r));
+  const int darkest = ink_level(flat_gray, sauvola_ink, min_area);
+  if (darkest < 0) return -1;
+  return std::min(1.0, darkest / static_cast<double>(paper));
 }
 
 cv::Mat binarize(const cv::Mat& flat_gray, double dpi, const Options& options) {
@@ -178,16 +185,29 @@ cv::Mat binarize(const cv::Mat& flat_gray, double dpi, const Options& options) {
       std::max(7, static_cast<int>(std::lround(options.sauvola_window_mm / 25.4 * dpi)));
   const int paper = percentile_u8(flat_gray, 0.95);
   const auto sure = static_cast<float>(options.ink_sure_paper_ratio * paper);
-  if (options.ink_max_paper_ratio >= 1) {
-    return sauvola_gated(flat_gray, window, options.sauvola_k, 256.0f, sure);
-  }
-  // The gate sits between the page's own ink and its paper: the strokes of a light face at a low
-  // resolution come out grey (a one-pixel stroke blurred by the scan), and a fixed level would
-  // take them away — and with them the commas and the horizontal strokes that keep a line whole.
-  // Sauvola once, gated afterwards: the sure level is below the gate, so (Sauvola or sure) and
-  // under the gate is what sauvola_gated computes.
   cv::Mat ink = sauvola_gated(flat_gray, window, options.sauvola_k, 256.0f, sure);
-  const double gate = ink_gate_ratio(flat_gray, paper, ink, options);
+  double gate = options.ink_max_paper_ratio;
+  if (gate >= 1) return ink;
+  // Sauvola and the gate assume black ink: its range R = 128 is the deviation of a window half
+  // black, half white, and the gate sits at a fixed share of the paper. A light face at a low
+  // resolution prints grey (a one-pixel stroke blurred by the scan), and both take its thin
+  // strokes away — the commas and the bars that hold a line of text together. Both follow the
+  // page's ink instead: R is the deviation of a window half ink, half paper, and the gate sits
+  // between the ink and the paper. Black ink keeps Sauvola's R and the fixed gate.
+  const double level =
+      options.ink_gate_share > 0 ? page_ink_level(flat_gray, ink, dpi, options) : -1;
+  if (level >= 0) {
+    const double top = std::max(gate, options.ink_gate_max_ratio);
+    const double ink_level = std::min(level, top);
+    gate = std::clamp(ink_level + options.ink_gate_share * (1 - ink_level), gate, top);
+    const double range = (1 - ink_level) * paper / 2;
+    if (range < 127.5) {
+      ink = sauvola_gated(flat_gray, window, options.sauvola_k, 256.0f, sure,
+                          static_cast<float>(range));
+    }
+  }
+  // Gated afterwards: the sure level is below the gate, so (Sauvola or sure) and under the gate is
+  // what sauvola_gated computes.
   cv::Mat under_gate;
   cv::compare(flat_gray, cv::Scalar(gate * paper), under_gate, cv::CMP_LT);
   cv::bitwise_and(ink, under_gate, ink);
