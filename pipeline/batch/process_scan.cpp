@@ -8,6 +8,8 @@
 
 #include "core/issue_json.hpp"
 #include "ingest/ingest.hpp"
+#include "reassemble/byline.hpp"
+#include "reassemble/jump.hpp"
 
 namespace broadsheet::batch {
 
@@ -33,6 +35,17 @@ recognize::ReadMode read_mode(const Region& region) {
     default:
       return recognize::ReadMode::Block;
   }
+}
+
+// What geometry could not settle, the text does (segment.hpp, Options::jump_chars): a short line
+// under a column set as wide as a jump line is a byline when it reads as names and not as
+// （下轉第三版）, and a byline that reads as a jump line is one.
+RegionKind kind_from_text(const Region& r) {
+  if (r.kind == RegionKind::Jump && !reassemble::parse_jump(r.text) &&
+      reassemble::parse_byline(r.text))
+    return RegionKind::Byline;
+  if (r.kind == RegionKind::Byline && reassemble::parse_jump(r.text)) return RegionKind::Jump;
+  return r.kind;
 }
 
 bool has_text(RegionKind kind) {
@@ -101,6 +114,7 @@ Result<std::vector<Page>> layout_pages(recognize::TesseractEngine& engine,
         line.bbox = clean.transform.to_original(line.bbox);
         r.lines.push_back(std::move(line));
       }
+      r.kind = kind_from_text(r);
     }
     const double recognize_s = seconds_since(start);
 

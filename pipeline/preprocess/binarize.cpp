@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include <opencv2/imgproc.hpp>
@@ -76,7 +77,8 @@ namespace {
 // Sauvola, fused with the two global levels of binarize(): ink where (gray < T and gray < gate)
 // or gray < sure.
 template <class Sum>
-cv::Mat sauvola_gated_impl(const cv::Mat& gray, int w, double k, float gate, float sure) {
+cv::Mat sauvola_gated_impl(const cv::Mat& gray, int w, double k, float gate, float sure,
+                           float range) {
   constexpr int kDepth = cv::DataType<Sum>::depth;
   cv::Mat sum;
   cv::boxFilter(gray, sum, kDepth, cv::Size(w, w), cv::Point(-1, -1), false, cv::BORDER_REPLICATE);
@@ -90,6 +92,7 @@ cv::Mat sauvola_gated_impl(const cv::Mat& gray, int w, double k, float gate, flo
   cv::Mat out(gray.size(), CV_8UC1);
   const float inv_n = 1.0f / static_cast<float>(w * w);
   const auto kf = static_cast<float>(k);
+  const float inv_range = 1.0f / range;
   for (int y = 0; y < gray.rows; ++y) {
     const auto* g = gray.ptr<std::uint8_t>(y);
     const auto* s1 = sum.ptr<Sum>(y);
@@ -98,7 +101,7 @@ cv::Mat sauvola_gated_impl(const cv::Mat& gray, int w, double k, float gate, flo
     for (int x = 0; x < gray.cols; ++x) {
       const float m = static_cast<float>(s1[x]) * inv_n;
       const float var = std::max(0.0f, static_cast<float>(s2[x]) * inv_n - m * m);
-      const float t = m * (1.0f + kf * (std::sqrt(var) / 128.0f - 1.0f));
+      const float t = m * (1.0f + kf * (std::sqrt(var) * inv_range - 1.0f));
       const auto v = static_cast<float>(g[x]);
       // Branch-free, so the loop vectorises.
       const int ink =
@@ -112,11 +115,12 @@ cv::Mat sauvola_gated_impl(const cv::Mat& gray, int w, double k, float gate, flo
 // Sauvola, fused with the two global levels of binarize(): ink where (gray < T and gray < gate)
 // or gray < sure. Window sums in integers (8U and 16U box filters are several times faster than
 // float ones) while they fit: 181² · 255² < 2³¹; in doubles above that (beyond 1100 dpi).
-cv::Mat sauvola_gated(const cv::Mat& gray, int window_px, double k, float gate, float sure) {
+cv::Mat sauvola_gated(const cv::Mat& gray, int window_px, double k, float gate, float sure,
+                      float range = 128.0f) {
   CV_Assert(gray.type() == CV_8UC1);
   const int w = std::max(3, window_px | 1);
-  if (w <= 181) return sauvola_gated_impl<int>(gray, w, k, gate, sure);
-  return sauvola_gated_impl<double>(gray, w, k, gate, sure);
+  if (w <= 181) return sauvola_gated_impl<int>(gray, w, k, gate, sure, range);
+  return sauvola_gated_impl<double>(gray, w, k, gate, sure, range);
 }
 
 }  // namespace
@@ -132,13 +136,82 @@ cv::Mat binarize_otsu(const cv::Mat& gray) {
   return out;
 }
 
+namespace {
+
+// The page's ink level: the median, over the pieces of ink (connected components of `ink` of at
+// least min_area pixels), of each piece's darkest gray; -1 when there are none. By pieces, not
+// pixels: the many small pieces of body text count, not the area of a bold masthead or headline.
+int ink_level(const cv::Mat& gray, const cv::Mat& ink, int min_area) {
+  cv::Mat labels;
+  const int n = cv::connectedComponents(ink, labels, 8, CV_32S);
+  if (n <= 1) return -1;
+  std::vector<std::uint8_t> darkest(static_cast<std::size_t>(n), 255);
+  std::vector<int> area(static_cast<std::size_t>(n), 0);
+  for (int y = 0; y < gray.rows; ++y) {
+    const auto* g = gray.ptr<std::uint8_t>(y);
+    const auto* l = labels.ptr<int>(y);
+    for (int x = 0; x < gray.cols; ++x) {
+      if (l[x] == 0) continue;
+      const auto k = static_cast<std::size_t>(l[x]);
+      darkest[k] = std::min(darkest[k], g[x]);
+      ++area[k];
+    }
+  }
+  std::vector<std::uint8_t> levels;
+  for (std::size_t k = 1; k < darkest.size(); ++k) {
+    if (area[k] >= min_area) levels.push_back(darkest[k]);
+  }
+  if (levels.empty()) return -1;
+  const auto mid = levels.begin() + static_cast<std::ptrdiff_t>(levels.size() / 2);
+  std::nth_element(levels.begin(), mid, levels.end());
+  return *mid;
+}
+
+}  // namespace
+
+double page_ink_level(const cv::Mat& flat_gray, const cv::Mat& sauvola_ink, double dpi,
+                      const Options& options) {
+  const int paper = percentile_u8(flat_gray, 0.95);
+  if (paper <= 0) return -1;
+  const double r = dpi / 300.0;  // pieces larger than the specks despeckling removes
+  const int min_area = 1 + static_cast<int>(std::floor(options.speck_area_px_at_300dpi * r * r));
+  const int darkest = ink_level(flat_gray, sauvola_ink, min_area);
+  if (darkest < 0) return -1;
+  return std::min(1.0, darkest / static_cast<double>(paper));
+}
+
 cv::Mat binarize(const cv::Mat& flat_gray, double dpi, const Options& options) {
   const int window =
       std::max(7, static_cast<int>(std::lround(options.sauvola_window_mm / 25.4 * dpi)));
   const int paper = percentile_u8(flat_gray, 0.95);
-  return sauvola_gated(flat_gray, window, options.sauvola_k,
-                       static_cast<float>(options.ink_max_paper_ratio * paper),
-                       static_cast<float>(options.ink_sure_paper_ratio * paper));
+  const auto sure = static_cast<float>(options.ink_sure_paper_ratio * paper);
+  cv::Mat ink = sauvola_gated(flat_gray, window, options.sauvola_k, 256.0f, sure);
+  double gate = options.ink_max_paper_ratio;
+  if (gate >= 1) return ink;
+  // Sauvola and the gate assume black ink: its range R = 128 is the deviation of a window half
+  // black, half white, and the gate sits at a fixed share of the paper. A light face at a low
+  // resolution prints grey (a one-pixel stroke blurred by the scan), and both take its thin
+  // strokes away — the commas and the bars that hold a line of text together. Both follow the
+  // page's ink instead: R is the deviation of a window half ink, half paper, and the gate sits
+  // between the ink and the paper. Black ink keeps Sauvola's R and the fixed gate.
+  const double level =
+      options.ink_gate_share > 0 ? page_ink_level(flat_gray, ink, dpi, options) : -1;
+  if (level >= 0) {
+    const double top = std::max(gate, options.ink_gate_max_ratio);
+    const double ink_level = std::min(level, top);
+    gate = std::clamp(ink_level + options.ink_gate_share * (1 - ink_level), gate, top);
+    const double range = (1 - ink_level) * paper / 2;
+    if (range < 127.5) {
+      ink = sauvola_gated(flat_gray, window, options.sauvola_k, 256.0f, sure,
+                          static_cast<float>(range));
+    }
+  }
+  // Gated afterwards: the sure level is below the gate, so (Sauvola or sure) and under the gate is
+  // what sauvola_gated computes.
+  cv::Mat under_gate;
+  cv::compare(flat_gray, cv::Scalar(gate * paper), under_gate, cv::CMP_LT);
+  cv::bitwise_and(ink, under_gate, ink);
+  return ink;
 }
 
 void remove_specks(cv::Mat& binary, int max_area_px) {

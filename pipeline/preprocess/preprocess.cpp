@@ -345,6 +345,10 @@ Result<void> validate(const Options& o) {
     return bad("ink_max_paper_ratio", "must be in (0, 1]");
   if (!(o.ink_sure_paper_ratio >= 0 && o.ink_sure_paper_ratio < o.ink_max_paper_ratio))
     return bad("ink_sure_paper_ratio", "must be in [0, ink_max_paper_ratio)");
+  if (!(o.ink_gate_share >= 0 && o.ink_gate_share <= 1))
+    return bad("ink_gate_share", "must be in [0, 1]");
+  if (!(o.ink_gate_max_ratio > 0 && o.ink_gate_max_ratio <= 1))
+    return bad("ink_gate_max_ratio", "must be in (0, 1]");
   if (!(o.speck_area_px_at_300dpi >= 0 && o.speck_area_px_at_300dpi <= 1000))
     return bad("speck_area_px_at_300dpi", "must be 0..1000");
   if (!(o.fold_min_aspect >= 1)) return bad("fold_min_aspect", "must be at least 1");

@@ -53,6 +53,13 @@ struct Options {
   /// ... and always ink if darker than this share: the inside of strokes wider than the Sauvola
   /// window (mastheads, bold headlines), which Sauvola alone leaves hollow.
   double ink_sure_paper_ratio = 0.50;
+  /// ... but on a page whose ink is light (page_ink_level) the gate rises to the ink level plus
+  /// this share of the way to the paper, at most ink_gate_max_ratio, and Sauvola's range follows
+  /// the ink's contrast: a light face at a low resolution prints its thin strokes grey.
+  /// Bleed-through stays out while it is lighter than the gate; on a page whose bleed-through is
+  /// as dark as its text, choose a fixed low gate: ink_gate_share 0 (Sauvola as for black ink).
+  double ink_gate_share = 0.5;
+  double ink_gate_max_ratio = 0.85;
 
   bool deskew = true;
   double max_skew_deg = 5.0;  ///< search range ±; 0..45
@@ -140,8 +147,13 @@ struct CleanPage {
 [[nodiscard]] cv::Mat binarize_otsu(const cv::Mat& gray);
 /// What clean_page uses on a flattened page: Sauvola, and only where darker than
 /// ink_max_paper_ratio · paper level, or darker than ink_sure_paper_ratio · paper level whatever
-/// Sauvola says (paper level = 95th percentile of gray).
+/// Sauvola says (paper level = 95th percentile of gray). On a page of light ink the gate and
+/// Sauvola's range follow the ink (Options::ink_gate_share).
 [[nodiscard]] cv::Mat binarize(const cv::Mat& flat_gray, double dpi, const Options& options);
+/// The ink level of a page as a share of its paper level: the median, over the pieces of
+/// `sauvola_ink` (255 = ink) larger than a speck, of each piece's darkest gray; -1 without ink.
+[[nodiscard]] double page_ink_level(const cv::Mat& flat_gray, const cv::Mat& sauvola_ink,
+                                    double dpi, const Options& options);
 
 /// Removes 8-connected ink components of at most max_area_px pixels, in place.
 void remove_specks(cv::Mat& binary, int max_area_px);

@@ -313,6 +313,7 @@ TEST_F(PreprocessTest, ChosenBinarizationBeatsSauvolaAndOtsuOnBleedThrough) {
   const Options options;
   Options strong = options;
   strong.ink_max_paper_ratio = 0.55;
+  strong.ink_gate_share = 0;  // a fixed gate: heavy bleed-through would raise one set by the ink
   const int window = static_cast<int>(std::lround(options.sauvola_window_mm / 25.4 * kDpi));
   std::printf("%-32s %6s %12s %12s\n", "method", "bleed", "text lost %", "bleed ink %");
   for (const double bleed : {0.2, 0.3, 0.45}) {
@@ -352,6 +353,33 @@ TEST_F(PreprocessTest, ChosenBinarizationBeatsSauvolaAndOtsuOnBleedThrough) {
     }
     EXPECT_LT(used.text_lost, 0.01) << "bleed " << bleed;
   }
+}
+
+// A light face at a low resolution: the scan blurs its one-pixel strokes to grey, lighter than the
+// fixed gate (0.65 of the paper) that keeps bleed-through out. The gate follows the page's ink:
+// the thin strokes (the bar of 一, a comma) stay ink, where a fixed gate loses them and with them
+// the ink that holds a line of text together.
+TEST(PreprocessBinarizeTest, KeepsTheGreyThinStrokesOfALightFace) {
+  cv::Mat flat(400, 400, CV_8UC1, cv::Scalar(255));
+  cv::Mat thin = cv::Mat::zeros(flat.size(), CV_8UC1);
+  for (int y = 20; y + 14 < flat.rows; y += 22) {
+    for (int x = 20; x + 14 < flat.cols; x += 16) {
+      if ((x / 16 + y / 22) % 3 == 0) {  // 一: one grey bar
+        cv::line(thin, cv::Point(x + 1, y + 7), cv::Point(x + 12, y + 7), cv::Scalar(255), 1);
+      } else {  // a character of two-pixel strokes, grey too but darker
+        cv::rectangle(flat, cv::Rect(x + 1, y + 1, 12, 12), cv::Scalar(150), 2);
+      }
+    }
+  }
+  flat.setTo(cv::Scalar(178), thin);  // 0.70 of the paper
+  const double bars = cv::countNonZero(thin);
+  const Options options;
+  const cv::Mat adaptive = binarize(flat, 200, options);
+  EXPECT_GT(cv::countNonZero(adaptive & thin), 0.9 * bars);
+  Options fixed = options;
+  fixed.ink_gate_share = 0;
+  const cv::Mat gated = binarize(flat, 200, fixed);
+  EXPECT_LT(cv::countNonZero(gated & thin), 0.1 * bars);
 }
 
 TEST(PreprocessSauvolaTest, WindowsBeyondTheIntegerRangeGiveTheSameAnswer) {
