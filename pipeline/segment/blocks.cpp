@@ -294,28 +294,12 @@ std::vector<Block> link_blocks(std::vector<TextLine>& lines, double char_px, con
       const double big = std::max(a.size, b.size);
       const double unit = std::max(small, 0.8 * char_px);
       const int gap = b.box.y - a_bottom;
-      // (+ the most a short tail's slack can add, below)
-      if (gap > leading_chars * std::max(big, char_px) + 0.75 * char_px) break;
+      if (gap > leading_chars * std::max(big, char_px)) break;
       if (gap < -0.3 * small) continue;
-      // The last line of a paragraph may hold only a number and a full stop (…增長 | 5%。): Latin
-      // digits stand lower than CJK characters, and a few of them say nothing of the type size.
-      // Set flush left in a body column (the next paragraph starts two characters in), the short
-      // line belongs to the column.
-      const TextLine& lower = a.size < b.size ? a : b;
-      const TextLine& higher = a.size < b.size ? b : a;
-      const double indent = (b.box.x - a.box.x) / char_px;
-      const bool flush =
-          std::abs(indent) <= 0.5 || (&lower == &a && indent >= 1.5 && indent <= 2.5);
-      const bool short_tail = lower.box.width < 4 * char_px && lower.size >= 0.5 * char_px &&
-                              higher.size >= 0.8 * char_px && higher.size <= 1.25 * char_px &&
-                              flush;
-      if (big > options.size_ratio * small && !short_tail) continue;
+      if (big > options.size_ratio * small) continue;
       const int ov = overlap(a.box.x, a.box.x + a.box.width, b.box.x, b.box.x + b.box.width);
       const int narrow = std::max(1, std::min(a.box.width, b.box.width));
-      // A short tail's few glyphs may stand anywhere in the height of a body line: measure the
-      // leading from the body line's size, and allow for the height the tail does not fill.
-      const double slack = short_tail ? higher.size - lower.size : 0.0;
-      if (gap > leading_chars * (short_tail ? std::max(unit, higher.size) : unit) + slack) continue;
+      if (gap > leading_chars * unit) continue;
       const double dl = std::abs(a.box.x - b.box.x);
       const double dc = std::abs((a.box.x + a.box.width / 2.0) - (b.box.x + b.box.width / 2.0));
       // Left-aligned lines need not overlap: a paragraph's last line may be one character, the
