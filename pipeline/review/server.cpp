@@ -339,38 +339,32 @@ struct Server::Impl {
   }
 
   Http<json> merge(const std::string& id, const std::string& into, const json& body) {
-    if (!body.contains("from") || !body["from"].is_string())
-      return http_fail(400, "\"from\" (the article to merge into this one) must be a string");
-    const std::string from = body["from"].get<std::string>();
-    auto l = load(id);
-    if (!l) return tl::unexpected(l.error());
-    const Article* a = article(l->issue, into);
-    const Article* b = article(l->issue, from);
-    if (a == nullptr || b == nullptr)
-      return http_fail(404, "no article " + (a == nullptr ? into : from) + " in " + id);
-    if (a == b) return http_fail(400, "an article cannot be merged into itself");
-    Correction c;
-    c.kind = Kind::Merge;
-    c.anchor = anchor_of(l->issue, *a);
-    c.payload = {{"from", to_json(anchor_of(l->issue, *b))}};
-    c.editor = body.value("editor", "");
-    return save_structure(id, std::move(c), into);
+    return pair_fix(id, into, body, Kind::Merge, "from", "the article to merge into this one",
+                    "an article cannot be merged into itself");
   }
 
   Http<json> link(const std::string& id, const std::string& into, const json& body) {
-    if (!body.contains("continuation") || !body["continuation"].is_string())
-      return http_fail(400,
-                       "\"continuation\" (the article that continues this one) must be a string");
-    const std::string from = body["continuation"].get<std::string>();
+    return pair_fix(id, into, body, Kind::Link, "continuation",
+                    "the article that continues this one", "an article cannot continue itself");
+  }
+
+  /// A structural fix between two articles of one issue (merge, link): the body names the other
+  /// article in `field`; the correction anchors both.
+  Http<json> pair_fix(const std::string& id, const std::string& into, const json& body, Kind kind,
+                      const std::string& field, const std::string& what,
+                      const std::string& same_error) {
+    if (!body.contains(field) || !body[field].is_string())
+      return http_fail(400, "\"" + field + "\" (" + what + ") must be a string");
+    const std::string from = body[field].get<std::string>();
     auto l = load(id);
     if (!l) return tl::unexpected(l.error());
     const Article* a = article(l->issue, into);
     const Article* b = article(l->issue, from);
     if (a == nullptr || b == nullptr)
       return http_fail(404, "no article " + (a == nullptr ? into : from) + " in " + id);
-    if (a == b) return http_fail(400, "an article cannot continue itself");
+    if (a == b) return http_fail(400, same_error);
     Correction c;
-    c.kind = Kind::Link;
+    c.kind = kind;
     c.anchor = anchor_of(l->issue, *a);
     c.payload = {{"from", to_json(anchor_of(l->issue, *b))}};
     c.editor = body.value("editor", "");
