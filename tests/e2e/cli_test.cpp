@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "cli.hpp"
 #include "core/issue_json.hpp"
 #include "core/text.hpp"
 #include "test_paths.hpp"
@@ -19,23 +20,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;  ///< stdout and stderr together
-};
-
-Outcome run_cli(const std::string& args) {
-  const std::string cmd = std::string(test::kBroadsheetExe) + " " + args + " 2>&1";
-  Outcome o;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return o;
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) o.out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
-}
+using test::Outcome;
+using test::run_cli;
 
 fs::path default_tessdata() {
   const char* env = std::getenv("TESSDATA_PREFIX");

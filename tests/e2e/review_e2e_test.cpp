@@ -20,6 +20,7 @@
 
 #include <gtest/gtest.h>
 
+#include "cli.hpp"
 #include "core/issue_json.hpp"
 #include "test_paths.hpp"
 
@@ -30,23 +31,8 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-};
-
-Outcome run_cli(const std::string& args) {
-  const std::string cmd = std::string(test::kBroadsheetExe) + " " + args + " 2>&1";
-  Outcome o;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return o;
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) o.out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
-}
+using test::Outcome;
+using test::run_cli;
 
 // A program started for the test and ended (SIGTERM, then SIGKILL) when it goes out of scope. Its
 // stdout is a pipe the test can read a line from; stderr goes to a file.
