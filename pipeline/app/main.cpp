@@ -291,28 +291,16 @@ int do_export(const std::string& out, const std::string& formats_csv, const std:
   }
   broadsheet::exporter::PdfOptions pdf;
   pdf.font = broadsheet::recognize::default_tessdata(tessdata) / "pdf.ttf";
+  // The same issues `serve` and `search` see (OUT/<issue id>/issue.json, pages/ and debug/
+  // skipped).
   std::vector<fs::path> found;
-  std::error_code ec;
-  for (fs::recursive_directory_iterator it(out, fs::directory_options::skip_permission_denied, ec),
-       end;
-       !ec && it != end; it.increment(ec)) {
-    if (it->is_directory() &&
-        (it->path().filename() == "pages" || it->path().filename() == "debug"))
-      it.disable_recursion_pending();
-    else if (it->path().filename() == "issue.json")
-      found.push_back(it->path());
-  }
-  if (ec) {
-    print_error({ErrorCode::InputMissing, "export", out, "cannot read the folder: " + ec.message(),
-                 "name the output folder of a run"});
-    return code(ExitCode::BadArguments);
-  }
+  for (const std::string& id : broadsheet::review::find_issue_ids(out))
+    found.push_back(fs::path(out) / fs::path(id) / "issue.json");
   if (found.empty()) {
     print_error({ErrorCode::InputMissing, "export", out, "no issue.json under this folder",
                  "name the output folder of a run (broadsheet run SCANS -o OUT)"});
     return code(ExitCode::BadArguments);
   }
-  std::sort(found.begin(), found.end());
   int failed = 0;
   for (const fs::path& path : found) {
     auto issue = broadsheet::read_issue_json(path);

@@ -108,12 +108,12 @@ std::vector<RegionKind> kinds_of(std::string_view field) {
 void carry(std::vector<Region*>& regions, const std::string& ocr, const std::string& fixed) {
   // The lines' text, one string, with each character's line.
   std::u32string lines;
-  std::vector<std::pair<Region*, std::size_t>> owner;  // region, line index
-  for (Region* r : regions)
-    for (std::size_t k = 0; k < r->lines.size(); ++k)
-      for (char32_t c : text::to_u32(r->lines[k].text)) {
+  std::vector<std::pair<std::size_t, std::size_t>> owner;  // index into regions, line index
+  for (std::size_t ri = 0; ri < regions.size(); ++ri)
+    for (std::size_t k = 0; k < regions[ri]->lines.size(); ++k)
+      for (char32_t c : text::to_u32(regions[ri]->lines[k].text)) {
         lines += c;
-        owner.emplace_back(r, k);
+        owner.emplace_back(ri, k);
       }
   const std::u32string o = strip_breaks(text::to_u32(ocr));
   const std::u32string f = strip_breaks(text::to_u32(fixed));
@@ -148,9 +148,7 @@ void carry(std::vector<Region*>& regions, const std::string& ocr, const std::str
   std::vector<std::vector<std::u32string>> rebuilt(regions.size());
   for (std::size_t ri = 0; ri < regions.size(); ++ri) rebuilt[ri].resize(regions[ri]->lines.size());
   for (std::size_t c = 0; c < lines.size(); ++c) {
-    const std::size_t ri = static_cast<std::size_t>(
-        std::find(regions.begin(), regions.end(), owner[c].first) - regions.begin());
-    std::u32string& out = rebuilt[ri][owner[c].second];
+    std::u32string& out = rebuilt[owner[c].first][owner[c].second];
     const long to = line_to_ocr[c];
     out += to < 0 ? std::u32string(1, lines[c]) : becomes[static_cast<std::size_t>(to)];
   }
