@@ -4,7 +4,7 @@
 //                first long rule under it;
 //   header       the lines over a long rule at the top of a page without masthead (第N版, the
 //                paper's name, the date);
-//   advert       a frame with no body text in it;
+//   advert       a frame with little or no body text in it;
 //   photo        found from the pixels; caption = the lines right under (or beside) a photo;
 //   headline     the largest type of a stack of display lines; a second deck under it in the same
 //                bold face joins it (the truth holds both decks in one region);
@@ -47,6 +47,31 @@ double inside_share(const cv::Rect& inner, const cv::Rect& outer) {
   return inner.area() > 0 ? (inner & outer).area() / static_cast<double>(inner.area()) : 0.0;
 }
 
+// A line of scratches: a broken rule, the wavy edge of a page border, a fold's shadow. Across
+// a line, glyphs reach over most of its height in nearly every character, and leave most of their
+// box white even in a bold face; a scratch is thin all along, or a solid bar.
+bool only_scratches(const cv::Mat& ink, cv::Rect box, double char_px) {
+  box &= cv::Rect(0, 0, ink.cols, ink.rows);
+  if (box.area() <= 0) return false;
+  const cv::Mat part = ink(box);
+  int inked = 0;
+  int tall = 0;
+  for (int x = 0; x < part.cols; ++x) {
+    int first = -1;
+    int last = -1;
+    for (int y = 0; y < part.rows; ++y) {
+      if (part.at<unsigned char>(y, x) == 0) continue;
+      if (first < 0) first = y;
+      last = y;
+    }
+    if (first < 0) continue;
+    ++inked;
+    if (last - first + 1 >= 0.5 * char_px) ++tall;
+  }
+  if (inked > 0 && tall < 0.25 * inked) return true;
+  return cv::countNonZero(part) > 0.75 * static_cast<double>(part.total());
+}
+
 cv::Rect grown(const cv::Rect& r, int d) {
   return {r.x - d, r.y - d, r.width + 2 * d, r.height + 2 * d};
 }
@@ -59,7 +84,7 @@ void classify(Page& page, int /*page_number*/, const Options& options) {
   const auto ratio = [&](const Block& b) { return b.size / c; };
   std::vector<char> drop(blocks.size(), 0);
 
-  // ---- specks: stray punctuation and rule fragments ----
+  // ---- specks: stray punctuation, rule fragments, scratches ----
   // A block too small to be a line of text is absorbed by a text block it touches (a quote mark
   // split off a line), else dropped: it would only feed noise to recognize.
   for (std::size_t i = 0; i < blocks.size(); ++i) {
@@ -67,7 +92,8 @@ void classify(Page& page, int /*page_number*/, const Options& options) {
     const int thin = std::min(b.box.width, b.box.height);
     const int along = std::max(b.box.width, b.box.height);
     const bool speck = ratio(b) < 0.5 || along < 0.8 * c ||
-                       (thin < 0.3 * c && along >= 3 * thin);  // a piece of a rule
+                       (thin < 0.3 * c && along >= 3 * thin) ||  // a piece of a rule
+                       (b.lines.size() == 1 && only_scratches(page.frame.ink, b.box, c));
     if (!speck) continue;
     drop[i] = 1;
     int host = -1;
@@ -193,15 +219,20 @@ void classify(Page& page, int /*page_number*/, const Options& options) {
   // ---- adverts: frames without body text ----
   for (const cv::Rect& f : page.frames) {
     if (f.width < 5 * c || f.height < 3 * c) continue;
-    bool body_like = false;
+    // A boxed article is mostly body text under its headline; an advert is mostly display type,
+    // with a little small print beside it.
+    double body_area = 0;
+    double display_area = 0;
     bool any = false;
     for (std::size_t i = 0; i < blocks.size(); ++i) {
       if (drop[i] || inside_share(blocks[i].box, f) < 0.9) continue;
       any = true;
       const double r = ratio(blocks[i]);
-      if (blocks[i].lines.size() >= 3 && r >= 0.8 && r <= 1.25) body_like = true;
+      if (blocks[i].lines.size() >= 3 && r >= 0.8 && r <= 1.25) body_area += blocks[i].box.area();
+      if (r >= options.kicker_min_ratio) display_area += blocks[i].box.area();
     }
-    if (!any || body_like) continue;
+    if (!any || (body_area > 0 && body_area >= options.advert_max_body_to_display * display_area))
+      continue;
     for (std::size_t i = 0; i < blocks.size(); ++i) {
       if (!drop[i] && inside_share(blocks[i].box, f) >= 0.9) drop[i] = 1;
     }

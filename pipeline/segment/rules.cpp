@@ -134,8 +134,9 @@ std::vector<Rule> find_rules(cv::Mat& ink, double char_px, const Options& option
   return rules;
 }
 
-std::vector<cv::Rect> find_frames(const std::vector<Rule>& rules, double char_px) {
-  std::vector<cv::Rect> frames;
+std::vector<cv::Rect> find_frames(const std::vector<Rule>& rules, double char_px,
+                                  const std::vector<cv::Rect>& boxes) {
+  std::vector<cv::Rect> frames = boxes;
   const double tol = 1.0 * char_px;
   std::vector<const Rule*> hs, vs;
   for (const Rule& r : rules) (r.horizontal ? hs : vs).push_back(&r);
@@ -185,6 +186,38 @@ std::vector<cv::Rect> find_frames(const std::vector<Rule>& rules, double char_px
     if (!dup) unique.push_back(f);
   }
   return unique;
+}
+
+std::vector<cv::Rect> find_boxes(const cv::Mat& ink, double char_px) {
+  std::vector<cv::Rect> boxes;
+  if (char_px <= 0 || ink.empty()) return boxes;
+  // A worn border breaks here and there; close breaks of a few pixels (more would weld the
+  // strokes of the text inside to the border).
+  cv::Mat mended;
+  const int mend = std::max(1, static_cast<int>(std::lround(0.15 * char_px)));
+  cv::morphologyEx(ink, mended, cv::MORPH_CLOSE,
+                   cv::getStructuringElement(cv::MORPH_RECT, cv::Size(mend, mend)));
+  // The inside of a closed border is a hole of the border's ink, whatever else the border is
+  // joined to (the page's frame, the rules of a row of boxes): a hole that fills its bounding
+  // rectangle is a box. The text inside stands in the hole as islands and does not change it.
+  std::vector<std::vector<cv::Point>> contours;
+  std::vector<cv::Vec4i> hierarchy;
+  cv::findContours(mended, contours, hierarchy, cv::RETR_CCOMP, cv::CHAIN_APPROX_SIMPLE);
+  const int band = std::max(1, static_cast<int>(std::lround(0.2 * char_px)));
+  for (std::size_t i = 0; i < contours.size(); ++i) {
+    if (hierarchy[i][3] < 0) continue;  // an outer boundary, not a hole
+    const cv::Rect r = cv::boundingRect(contours[i]);
+    if (r.width < 3 * char_px || r.height < 3 * char_px) continue;
+    if (r.width > 0.9 * ink.cols && r.height > 0.9 * ink.rows) continue;  // the page itself
+    // Type or a bar that touches the border bites into the hole; its hull still fills the
+    // rectangle.
+    std::vector<cv::Point> hull;
+    cv::convexHull(contours[i], hull);
+    if (cv::contourArea(hull) < 0.9 * r.area() || cv::contourArea(contours[i]) < 0.6 * r.area())
+      continue;
+    boxes.emplace_back(r.x - band, r.y - band, r.width + 2 * band, r.height + 2 * band);
+  }
+  return boxes;
 }
 
 }  // namespace broadsheet::segment::detail

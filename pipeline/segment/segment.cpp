@@ -62,6 +62,8 @@ Result<void> validate(const Options& o) {
   if (!(o.headline_min_ratio <= o.masthead_min_ratio))
     return bad("headline_min_ratio", "must be at most masthead_min_ratio");
   if (!(o.jump_chars >= 3 && o.jump_chars <= 12)) return bad("jump_chars", "must be 3..12");
+  if (!(o.advert_max_body_to_display >= 0 && o.advert_max_body_to_display <= 1))
+    return bad("advert_max_body_to_display", "must be 0..1");
   return {};
 }
 
@@ -142,8 +144,9 @@ Result<PageLayout> segment_page(const preprocess::CleanPage& page, int page_numb
       detail::remove_marks(text_ink, 0.4 * c);
     }
     if (!no_text) {
+      const std::vector<cv::Rect> boxes = detail::find_boxes(text_ink, c);
       work.rules = detail::find_rules(text_ink, c, options, work.photos);
-      work.frames = detail::find_frames(work.rules, c);
+      work.frames = detail::find_frames(work.rules, c, boxes);
       work.lines = detail::find_lines(text_ink, c, options, work.rules);
       work.blocks = detail::group_blocks(work.lines, text_ink, c, options, work.rules, work.photos);
     }

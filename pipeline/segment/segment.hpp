@@ -78,6 +78,9 @@ struct Options {
   /// line (recognize: a Jump region whose text does not match （[上下][接轉]第.+版） is a
   /// Byline), and a bold subheadline can pass for a headline's second deck.
   double jump_chars = 7.0;
+  /// A frame (a box drawn round a module) is an advert when the body-sized text in it covers less
+  /// area than this share of its display type's; a boxed article is mostly body text.
+  double advert_max_body_to_display = 0.4;
 };
 
 /// Checks ranges; BadArguments names the field.

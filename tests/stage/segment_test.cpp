@@ -434,5 +434,88 @@ TEST(SegmentPageTest, KeepsTheColumnsOfALightFaceAtLowResolutionWhole) {
   }
 }
 
+// A worn border: a rectangle whose sides wave by a few pixels, so that no straight run of the
+// length of a rule lies along any of them.
+void draw_wavy_box(cv::Mat& ink, cv::Rect r, int thickness) {
+  auto wave = [](int t) { return static_cast<int>(std::lround(3.0 * std::sin(t / 6.0))); };
+  std::vector<cv::Point> outline;
+  for (int x = r.x; x < r.x + r.width; x += 2) outline.emplace_back(x, r.y + wave(x));
+  for (int y = r.y; y < r.y + r.height; y += 2) outline.emplace_back(r.x + r.width + wave(y), y);
+  for (int x = r.x + r.width; x > r.x; x -= 2) outline.emplace_back(x, r.y + r.height + wave(x));
+  for (int y = r.y + r.height; y > r.y; y -= 2) outline.emplace_back(r.x + wave(y), y);
+  cv::polylines(ink, outline, true, cv::Scalar(255), thickness);
+}
+
+// A line of display glyphs `size` px high.
+Box draw_display_line(cv::Mat& ink, int x, int y, int glyphs, int size, cv::RNG& rng) {
+  for (int k = 0; k < glyphs; ++k) {
+    cv::Mat glyph = cv::Mat::zeros(size, size, CV_8UC1);
+    draw_glyph(glyph, cv::Rect(0, 0, size, size), rng);
+    cv::dilate(glyph, glyph, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 5)));
+    glyph.copyTo(ink(cv::Rect(x + k * size, y, size, size)), glyph);
+  }
+  return Box{x, y, glyphs * size, size};
+}
+
+// An advert of old papers: a box with a worn border round two lines of large type and a few lines
+// of small print. It is one advert region, not a headline and body; a boxed article (mostly body
+// text under its headline) stays an article.
+TEST(SegmentPageTest, AWornBoxOfDisplayTypeIsOneAdvert) {
+  const int c = static_cast<int>(kChar);
+  cv::Mat ink = cv::Mat::zeros(2000, 1700, CV_8UC1);
+  cv::RNG rng(777);
+  for (int i = 0; i < 3; ++i) draw_column(ink, 100 + i * (15 * c + 45), 100, 15, 24, c, rng);
+  const cv::Rect advert(100, 1300, 1000, 560);
+  draw_wavy_box(ink, advert, 4);
+  draw_display_line(ink, 160, 1340, 8, 3 * c, rng);
+  draw_display_line(ink, 160, 1460, 8, 3 * c, rng);
+  draw_column(ink, 160, 1620, 6, 4, c, rng);
+  const auto layout = segment_page(clean_from_ink(ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  const auto adverts = of_kind(*layout, RegionKind::Advert);
+  const Box advert_box{advert.x, advert.y, advert.width, advert.height};
+  ASSERT_EQ(adverts.size(), 1u);
+  EXPECT_GE(iou(adverts[0].bbox, advert_box), 0.8);
+  for (const Region& r : layout->regions) {
+    if (r.kind == RegionKind::Advert) continue;
+    EXPECT_LT(intersection_area(r.bbox, advert_box), r.bbox.area() / 2)
+        << r.id << " (" << to_string(r.kind) << ") lies in the advert";
+  }
+  EXPECT_EQ(of_kind(*layout, RegionKind::Body).size(), 3u);
+
+  // The same box round a headline over a long column of body text is a boxed article.
+  cv::Mat boxed = cv::Mat::zeros(2000, 1700, CV_8UC1);
+  for (int i = 0; i < 3; ++i) draw_column(boxed, 100 + i * (15 * c + 45), 100, 15, 24, c, rng);
+  draw_wavy_box(boxed, cv::Rect(100, 1240, 1000, 700), 4);
+  draw_display_line(boxed, 160, 1280, 8, 2 * c, rng);
+  draw_column(boxed, 160, 1380, 28, 12, c, rng);
+  const auto article = segment_page(clean_from_ink(boxed), 1);
+  ASSERT_TRUE(article) << article.error().describe();
+  EXPECT_TRUE(of_kind(*article, RegionKind::Advert).empty());
+  EXPECT_EQ(of_kind(*article, RegionKind::Headline).size(), 1u);
+}
+
+// Scratches in a margin (the wavy edge of a page border, a fold's shadow) are not lines of text:
+// recognize would read them as 一 and ～.
+TEST(SegmentPageTest, DropsScratchesInTheMargin) {
+  DrawnPage drawn = draw_page(false);
+  const int c = static_cast<int>(kChar);
+  // A wavy thin line 10 characters long, 0.6 characters from crest to trough.
+  std::vector<cv::Point> wave;
+  for (int x = 300; x < 300 + 10 * c; x += 2)
+    wave.emplace_back(x, 2250 + static_cast<int>(std::lround(0.25 * c * std::sin(x / 9.0))));
+  cv::polylines(drawn.ink, wave, false, cv::Scalar(255), 3);
+  // A solid bar 0.7 characters thick: thicker than a rule, as thick as small type.
+  cv::rectangle(drawn.ink, cv::Rect(900, 2240, 6 * c, static_cast<int>(0.7 * c)), cv::Scalar(255),
+                cv::FILLED);
+  const Box margin{250, 2200, 1300, 120};
+  const auto layout = segment_page(clean_from_ink(drawn.ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  for (const Region& r : layout->regions)
+    EXPECT_EQ(intersection_area(r.bbox, margin), 0) << r.id << " (" << to_string(r.kind) << ")";
+  const auto bodies = of_kind(*layout, RegionKind::Body);
+  for (const Box& column : drawn.columns) EXPECT_GE(best_iou(column, bodies), 0.8);
+}
+
 }  // namespace
 }  // namespace broadsheet::segment

@@ -58,8 +58,15 @@ struct Rule {
 [[nodiscard]] std::vector<Rule> find_rules(cv::Mat& ink, double char_px, const Options& options,
                                            const std::vector<cv::Rect>& photos);
 
-/// Rectangles closed by rules on all four sides (boxed modules, adverts), innermost first.
-[[nodiscard]] std::vector<cv::Rect> find_frames(const std::vector<Rule>& rules, double char_px);
+/// Rectangles closed by rules on all four sides (boxed modules, adverts), with `boxes` (see
+/// find_boxes) added, each once, innermost first.
+[[nodiscard]] std::vector<cv::Rect> find_frames(const std::vector<Rule>& rules, double char_px,
+                                                const std::vector<cv::Rect>& boxes = {});
+
+/// Boxes drawn as a closed border (a worn or wavy frame that find_rules does not see as four
+/// rules): holes of the ink that fill their bounding rectangle. Call on the ink before
+/// find_rules clears the rules from it.
+[[nodiscard]] std::vector<cv::Rect> find_boxes(const cv::Mat& ink, double char_px);
 
 /// Photos: large areas of half-tone or continuous tone, from `gray` and `ink`.
 [[nodiscard]] std::vector<cv::Rect> find_photos(const cv::Mat& ink, const cv::Mat& gray,
