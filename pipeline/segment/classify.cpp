@@ -216,22 +216,42 @@ void classify(Page& page, int /*page_number*/, const Options& options) {
     }
   }
 
+  // A caption: at most three lines of small type right under a photo, or beside it at its foot.
+  const auto captions = [&](const Block& b, const cv::Rect& p) {
+    if (b.lines.size() > 3 || ratio(b) > 1.8) return false;
+    const double below = b.box.y - bottom(p);
+    const bool under = below >= -0.5 * c && below <= 1.5 * c && hov(b.box, p) >= 0.8 * b.box.width;
+    const double side = std::max(b.box.x - right(p), p.x - right(b.box));
+    const bool beside = side >= -0.5 * c && side <= 1.5 * c &&
+                        vov(b.box, p) >= 0.8 * b.box.height && b.box.width <= 0.5 * p.width &&
+                        bottom(b.box) >= bottom(p) - 4 * c;
+    return under || beside;
+  };
+
   // ---- adverts: frames without body text ----
   for (const cv::Rect& f : page.frames) {
     if (f.width < 5 * c || f.height < 3 * c) continue;
     // A boxed article is mostly body text under its headline; an advert is mostly display type,
-    // with a little small print beside it.
+    // with a little small print beside it; a boxed photo holds nothing but its caption.
+    std::vector<cv::Rect> photos_in;
+    for (const cv::Rect& p : page.photos)
+      if (inside_share(p, f) >= 0.9) photos_in.push_back(p);
     double body_area = 0;
     double display_area = 0;
     bool any = false;
+    bool only_captions = !photos_in.empty();
     for (std::size_t i = 0; i < blocks.size(); ++i) {
       if (drop[i] || inside_share(blocks[i].box, f) < 0.9) continue;
       any = true;
       const double r = ratio(blocks[i]);
       if (blocks[i].lines.size() >= 3 && r >= 0.8 && r <= 1.25) body_area += blocks[i].box.area();
       if (r >= options.kicker_min_ratio) display_area += blocks[i].box.area();
+      if (std::none_of(photos_in.begin(), photos_in.end(),
+                       [&](const cv::Rect& p) { return captions(blocks[i], p); }))
+        only_captions = false;
     }
-    if (!any || (body_area > 0 && body_area >= options.advert_max_body_to_display * display_area))
+    if (!any || only_captions ||
+        (body_area > 0 && body_area >= options.advert_max_body_to_display * display_area))
       continue;
     for (std::size_t i = 0; i < blocks.size(); ++i) {
       if (!drop[i] && inside_share(blocks[i].box, f) >= 0.9) drop[i] = 1;
@@ -250,17 +270,7 @@ void classify(Page& page, int /*page_number*/, const Options& options) {
     ph.kind = RegionKind::Photo;
     extra.push_back(ph);
     for (std::size_t i = 0; i < blocks.size(); ++i) {
-      if (drop[i]) continue;
-      const Block& b = blocks[i];
-      if (b.lines.size() > 3 || ratio(b) > 1.8) continue;
-      const double below = b.box.y - bottom(p);
-      const bool under =
-          below >= -0.5 * c && below <= 1.5 * c && hov(b.box, p) >= 0.8 * b.box.width;
-      const double side = std::max(b.box.x - right(p), p.x - right(b.box));
-      const bool beside = side >= -0.5 * c && side <= 1.5 * c &&
-                          vov(b.box, p) >= 0.8 * b.box.height && b.box.width <= 0.5 * p.width &&
-                          bottom(b.box) >= bottom(p) - 4 * c;
-      if (under || beside) caption[i] = 1;
+      if (!drop[i] && captions(blocks[i], p)) caption[i] = 1;
     }
   }
 

@@ -495,6 +495,34 @@ TEST(SegmentPageTest, AWornBoxOfDisplayTypeIsOneAdvert) {
   EXPECT_EQ(of_kind(*article, RegionKind::Headline).size(), 1u);
 }
 
+// A photo boxed with its caption is a photo and a caption, not an advert.
+TEST(SegmentPageTest, ABoxedPhotoWithItsCaptionIsNoAdvert) {
+  const int c = static_cast<int>(kChar);
+  cv::Mat ink = cv::Mat::zeros(2200, 1700, CV_8UC1);
+  cv::RNG rng(4242);
+  for (int i = 0; i < 3; ++i) draw_column(ink, 100 + i * (15 * c + 45), 100, 15, 24, c, rng);
+  const cv::Rect box(100, 1260, 900, 800);
+  cv::rectangle(ink, box, cv::Scalar(255), 4);
+  const Box photo{160, 1320, 780, 560};
+  for (int y = 0; y < photo.h; y += 6) {
+    for (int x = 0; x < photo.w; x += 6) {
+      const int r = static_cast<int>(std::lround(3.2 * (0.3 + 0.6 * x / photo.w)));
+      if (r > 0)
+        cv::circle(ink, {photo.x + x + 3, photo.y + y + 3}, r, cv::Scalar(255), cv::FILLED);
+    }
+  }
+  // One line: draw_column indents it two cells and ends it halfway, as the last line of a
+  // paragraph.
+  const int caption_y = photo.y + photo.h + c / 2;
+  draw_column(ink, 160, caption_y, 20, 1, c, rng);
+  const Box caption{160 + 2 * c, caption_y, 8 * c, c};
+  const auto layout = segment_page(clean_from_ink(ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  EXPECT_TRUE(of_kind(*layout, RegionKind::Advert).empty());
+  EXPECT_GE(best_iou(photo, of_kind(*layout, RegionKind::Photo)), 0.8);
+  EXPECT_GE(best_iou(caption, of_kind(*layout, RegionKind::Caption)), 0.5);
+}
+
 // Scratches in a margin (the wavy edge of a page border, a fold's shadow) are not lines of text:
 // recognize would read them as 一 and ～.
 TEST(SegmentPageTest, DropsScratchesInTheMargin) {

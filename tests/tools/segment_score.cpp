@@ -1,13 +1,15 @@
-// segment-score SCANS [JOBS]: segments every page of every issue under SCANS that has a
+// segment-score SCANS [JOBS] [KIND]: segments every page of every issue under SCANS that has a
 // truth.json and prints region recall and precision per kind (IoU >= 0.5, one to one, greedy by
 // IoU) — the "Regions" table of `broadsheet eval` without recognition, in seconds instead of
-// minutes. For tuning segment on synthesised development sets.
+// minutes. For tuning segment on synthesised development sets. With KIND, also lists each truth
+// region of that kind left unmatched and the output region that overlaps it most.
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -31,8 +33,11 @@ struct Tally {
   int matched = 0;
 };
 
+std::mutex print_mutex;
+
 void score(const std::vector<bs::Region>& truth, const std::vector<bs::Region>& out,
-           std::map<std::string, Tally>& tally) {
+           std::map<std::string, Tally>& tally, const std::string& misses_of = {},
+           const std::string& where = {}) {
   std::vector<std::tuple<double, std::size_t, std::size_t>> pairs;
   for (std::size_t i = 0; i < truth.size(); ++i) {
     for (std::size_t j = 0; j < out.size(); ++j) {
@@ -48,6 +53,25 @@ void score(const std::vector<bs::Region>& truth, const std::vector<bs::Region>& 
     if (ti[i] || oj[j]) continue;
     ti[i] = oj[j] = 1;
     ++tally[std::string(bs::to_string(truth[i].kind))].matched;
+  }
+  for (std::size_t i = 0; i < truth.size() && !misses_of.empty(); ++i) {
+    if (ti[i] || bs::to_string(truth[i].kind) != misses_of) continue;
+    double best = 0;
+    const bs::Region* near = nullptr;
+    for (const bs::Region& o : out) {
+      if (const double v = bs::iou(truth[i].bbox, o.bbox); v > best) {
+        best = v;
+        near = &o;
+      }
+    }
+    const bs::Box& b = truth[i].bbox;
+    std::lock_guard lock(print_mutex);
+    fmt::print(stderr, "{}: missed {} [{},{} {}x{}] -> {}", where, misses_of, b.x, b.y, b.w, b.h,
+               near ? std::string(bs::to_string(near->kind)) : "nothing");
+    if (near)
+      fmt::print(stderr, " [{},{} {}x{}] IoU {:.2f}", near->bbox.x, near->bbox.y, near->bbox.w,
+                 near->bbox.h, best);
+    fmt::print(stderr, "\n");
   }
   for (const bs::Region& r : truth) ++tally[std::string(bs::to_string(r.kind))].truth;
   for (const bs::Region& r : out) ++tally[std::string(bs::to_string(r.kind))].out;
@@ -78,6 +102,7 @@ int main(int argc, char** argv) {
     }
   }
   const int workers = argc > 2 ? std::max(1, std::atoi(argv[2])) : 2;
+  const std::string misses_of = argc > 3 ? argv[3] : "";
   std::vector<std::map<std::string, Tally>> tallies(static_cast<std::size_t>(workers));
   std::vector<std::thread> threads;
   for (int w = 0; w < workers; ++w) {
@@ -90,7 +115,8 @@ int main(int argc, char** argv) {
         if (!clean || clean->empty()) continue;
         const auto layout = bs::segment::segment_page(clean->front(), jobs[k].truth.page);
         if (!layout) continue;
-        score(jobs[k].truth.regions, layout->regions, tallies[static_cast<std::size_t>(w)]);
+        score(jobs[k].truth.regions, layout->regions, tallies[static_cast<std::size_t>(w)],
+              misses_of, jobs[k].image.string());
       }
     });
   }
