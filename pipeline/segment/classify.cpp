@@ -153,9 +153,13 @@ void classify(Page& page, int /*page_number*/, const Options& options) {
   for (std::size_t i = 0; i < blocks.size(); ++i) {
     if (drop[i]) continue;
     const Block& b = blocks[i];
-    // The title stands at the very top of the page (a large advert further down is no title).
-    if (ratio(b) >= options.masthead_min_ratio &&
-        upright_rect(b.box).y < up_content.y + 0.12 * up_content.height &&
+    // The title stands at the very top of the page (a large advert further down is no title),
+    // and runs across it: a paper's name of two characters or more is set in a line; a stack of
+    // large characters is a headline set in columns (通信社), or another paper's nameplate in an
+    // advert.
+    const cv::Rect u = upright_rect(b.box);
+    if (ratio(b) >= options.masthead_min_ratio && u.y < up_content.y + 0.12 * up_content.height &&
+        u.width >= 1.5 * u.height &&
         (title < 0 || b.size > blocks[static_cast<std::size_t>(title)].size))
       title = static_cast<int>(i);
   }

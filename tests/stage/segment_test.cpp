@@ -523,6 +523,21 @@ TEST(SegmentPageTest, ABoxedPhotoWithItsCaptionIsNoAdvert) {
   EXPECT_GE(best_iou(caption, of_kind(*layout, RegionKind::Caption)), 0.5);
 }
 
+// Three large characters stacked at the top of a page (a headline set in a column, 通信社) are
+// no masthead: a paper's name runs across the page.
+TEST(SegmentPageTest, AStackOfLargeCharactersAtTheTopIsNoMasthead) {
+  const int c = static_cast<int>(kChar);
+  cv::Mat ink = cv::Mat::zeros(2200, 1700, CV_8UC1);
+  cv::RNG rng(99);
+  const int big = 5 * c;
+  for (int k = 0; k < 3; ++k) draw_display_line(ink, 1350, 100 + k * big, 1, big, rng);
+  for (int i = 0; i < 3; ++i) draw_column(ink, 100 + i * (13 * c + 45), 100, 13, 40, c, rng);
+  const auto layout = segment_page(clean_from_ink(ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  EXPECT_TRUE(of_kind(*layout, RegionKind::Masthead).empty());
+  EXPECT_EQ(of_kind(*layout, RegionKind::Body).size(), 3u);
+}
+
 // Scratches in a margin (the wavy edge of a page border, a fold's shadow) are not lines of text:
 // recognize would read them as 一 and ～.
 TEST(SegmentPageTest, DropsScratchesInTheMargin) {
