@@ -56,7 +56,8 @@ struct Run {
 /// ten for boxes that are only estimates anyway; per-line Strings would hide the script changes
 /// and punctuation that searches and correction tools key on.
 ///
-/// Boxes are proportional estimates, as issue.json keeps no character boxes: a wide character
+/// Boxes are proportional estimates from the line's text alone (ALTO puts the recognized
+/// characters' own boxes on its Glyph elements, where a line has them): a wide character
 /// (CJK, full-width forms, CJK punctuation) counts 1 em, anything else 0.5 em, and the line's
 /// extent (width, or height for a vertical line) is shared out in that ratio after leading and
 /// trailing white space is dropped. The other axis is the line's.
