@@ -10,6 +10,7 @@
 #include <tesseract/baseapi.h>
 #include <tesseract/resultiterator.h>
 
+#include "core/text.hpp"
 #include "recognize/normalize.hpp"
 
 namespace broadsheet::recognize {
@@ -76,12 +77,12 @@ std::vector<Glyph> read_symbols(const tesseract::ResultIterator& line, bool vert
       Glyph whole{word_box, {}, 0};
       for (const Glyph& s : word) whole.text += s.text;
       std::vector<Glyph> parts = split_symbol(whole, true);
+      // Each part keeps the confidence of the symbol its character came from.
       size_t p = 0;
-      for (const Glyph& s : word)
-        for (const Glyph& piece : split_symbol(s, true)) {
-          (void)piece;
-          if (p < parts.size()) parts[p++].confidence = s.confidence;
-        }
+      for (const Glyph& s : word) {
+        const size_t n = text::strip_space(text::to_u32(s.text)).size();
+        for (size_t i = 0; i < n && p < parts.size(); ++i) parts[p++].confidence = s.confidence;
+      }
       for (Glyph& g : parts) glyphs.push_back(std::move(g));
     } else {
       for (const Glyph& s : word)
