@@ -12,7 +12,6 @@
 
 #include <fmt/format.h>
 
-#include "core/text.hpp"
 #include "export/export.hpp"
 #include "export/layout.hpp"
 #include "export/xml.hpp"
@@ -69,26 +68,6 @@ void append_description(std::string& out, const Issue& issue, std::string_view i
   processing_refs += "proc-broadsheet";
 }
 
-/// The glyphs of each run of `line` (runs as split_runs made them), where the line's glyphs
-/// spell the runs exactly, code point for code point; else empty (no glyphs, or characters the
-/// XML cannot hold were dropped from the runs). String boxes stay split_runs' estimates, so the
-/// SP boxes between them stay consistent; the Glyphs carry the measured boxes.
-std::vector<std::vector<Glyph>> glyphs_of_runs(const Line& line,
-                                               const std::vector<detail::Run>& runs) {
-  if (line.chars.empty() || !line_glyphs_match(line)) return {};
-  std::vector<std::vector<Glyph>> out(runs.size());
-  size_t g = 0;
-  for (size_t k = 0; k < runs.size(); ++k) {
-    for (char32_t c : text::to_u32(runs[k].text)) {
-      if (g >= line.chars.size() || line.chars[g].text != text::to_utf8(std::u32string(1, c)))
-        return {};
-      out[k].push_back(line.chars[g++]);
-    }
-  }
-  if (g != line.chars.size()) return {};
-  return out;
-}
-
 void append_text_block(std::string& out, const Page& page, const Region& region,
                        const std::string& id, const std::string& tag, detail::IdRegistry& ids) {
   out += "        <TextBlock ID=\"" + id + "\" TAGREFS=\"" + tag + "\"";
@@ -110,7 +89,7 @@ void append_text_block(std::string& out, const Page& page, const Region& region,
     append_box(out, line_box);
     out += ">\n";
     const std::string wc = fmt::format("{:.2f}", detail::unit_confidence(line.confidence));
-    const auto glyphs = glyphs_of_runs(line, runs);
+    const auto glyphs = detail::glyphs_of_runs(line, runs);
     int string_number = 0;
     for (size_t k = 0; k < runs.size(); ++k) {
       const auto& run = runs[k];

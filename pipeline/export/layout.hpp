@@ -64,6 +64,13 @@ struct Run {
 [[nodiscard]] std::vector<Run> split_runs(std::string_view text, const Box& line_box,
                                           Direction direction);
 
+/// The glyphs of each run of `line` (runs as split_runs made them from line.text), where the
+/// line's glyphs spell the runs exactly, code point for code point; else empty (no glyphs, or
+/// characters XML cannot hold were dropped from the runs). The run boxes stay estimates; the
+/// glyphs carry the boxes Tesseract measured.
+[[nodiscard]] std::vector<std::vector<Glyph>> glyphs_of_runs(const Line& line,
+                                                             const std::vector<Run>& runs);
+
 /// Where a region is printed: its index in issue.pages and in that page's regions.
 struct Place {
   size_t page = SIZE_MAX;

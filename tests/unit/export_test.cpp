@@ -1,6 +1,7 @@
 #include "export/export.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -531,19 +532,34 @@ TEST_F(ExportTest, AltoOfAwkwardPagesIsValid) {
   EXPECT_GT(std::stoi((first_vertical + 1)->at("VPOS")), std::stoi(first_vertical->at("VPOS")));
 }
 
+/// handmade_issue with glyphs on every line of page 1; the first glyph of region 1 has a
+/// confidence above 1.
+Issue handmade_issue_with_glyphs() {
+  Issue issue = handmade_issue();
+  for (Region& r : issue.pages[0].regions)
+    for (Line& l : r.lines) l = with_glyphs(l, r.direction == Direction::Vertical);
+  issue.pages[0].regions[1].lines[0].chars[0].confidence = 1.5;
+  return issue;
+}
+
+/// The glyph texts a page's ALTO and hOCR must show: those of every line but the ones with a
+/// character XML cannot hold (\x01 in handmade_issue), in order.
+std::u32string expected_glyph_text(const Page& p) {
+  std::u32string expected;
+  for (const Region& r : p.regions) {
+    if (detail::is_picture(r)) continue;
+    for (const Line& l : r.lines)
+      if (l.text.find('\x01') == std::string::npos)
+        for (const Glyph& g : l.chars) expected += text::to_u32(g.text);
+  }
+  return expected;
+}
+
 TEST_F(ExportTest, AltoStringsHoldTheLinesGlyphs) {
   require_xmllint();
-  Issue issue = handmade_issue();
-  Page& p = issue.pages[0];
-  size_t lines_with_glyphs = 0;
-  for (Region& r : p.regions)
-    for (Line& l : r.lines) {
-      l = with_glyphs(l, r.direction == Direction::Vertical);
-      ++lines_with_glyphs;
-    }
-  ASSERT_GT(lines_with_glyphs, 3u);
-  // A glyph's confidence outside 0..1 is clamped like the line's.
-  p.regions[1].lines[0].chars[0].confidence = 1.5;
+  const Issue issue = handmade_issue_with_glyphs();
+  const Page& p = issue.pages[0];
+  ASSERT_GT(expected_glyph_text(p).size(), 30u);
   const std::string alto = to_alto(issue, p, p.image);
   check_alto_page(issue, p, alto);
   EXPECT_EQ(xmllint(write(alto_file_name(p), alto), kSchemas / "alto-4-4.xsd"), "");
@@ -561,14 +577,7 @@ TEST_F(ExportTest, AltoStringsHoldTheLinesGlyphs) {
     EXPECT_LE(gc, 1.0);
     glyph_text += text::to_u32(g.at("CONTENT"));
   }
-  std::u32string expected;
-  for (const Region& r : p.regions) {
-    if (detail::is_picture(r)) continue;
-    for (const Line& l : r.lines)
-      if (l.text.find('\x01') == std::string::npos)
-        for (const Glyph& g : l.chars) expected += text::to_u32(g.text);
-  }
-  EXPECT_EQ(glyph_text, expected);
+  EXPECT_EQ(glyph_text, expected_glyph_text(p));
   EXPECT_NE(alto.find("<Glyph CONTENT=\"&amp;\""), std::string::npos);  // escaped like Strings
   EXPECT_EQ(alto.find("<Glyph CONTENT=\"\x01"), std::string::npos);
   EXPECT_NE(alto.find("GC=\"1.00\""), std::string::npos);
@@ -757,6 +766,55 @@ TEST(ExportTextTest, AwkwardIssueKeepsTextAndDropsControls) {
   EXPECT_NE(a4, std::string::npos);
   EXPECT_EQ(txt.find("第2版 Test Daily"), std::string::npos);
   EXPECT_EQ(txt.find("（上接第一版）"), std::string::npos);  // the article's text, not the region's
+}
+
+TEST_F(ExportTest, HocrWordsHoldTheLinesCharacters) {
+  require_xmllint();
+  const Issue issue = handmade_issue_with_glyphs();
+  const Page& p = issue.pages[0];
+  const std::string hocr = to_hocr(issue, p, p.image);
+  EXPECT_EQ(xmllint(write(hocr_file_name(p), hocr)), "");
+  std::u32string chars;
+  const std::string open = "class=\"ocrx_cinfo\"";
+  for (size_t at = hocr.find(open); at != std::string::npos; at = hocr.find(open, at + 1)) {
+    const size_t from = hocr.find('>', at) + 1;
+    chars += text::to_u32(unescape(hocr.substr(from, hocr.find('<', from) - from)));
+    const auto title = tags(hocr.substr(hocr.rfind('<', at), 400), "span").front().at("title");
+    int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    double conf = -1;
+    ASSERT_EQ(
+        std::sscanf(title.c_str(), "x_bboxes %d %d %d %d; x_conf %lf", &x0, &y0, &x1, &y1, &conf),
+        5)
+        << title;
+    // Inside the page (a line out of it, "Clamped <text>", is cut to nothing at its edge).
+    EXPECT_TRUE(0 <= x0 && x0 <= x1 && x1 <= p.width && 0 <= y0 && y0 <= y1 && y1 <= p.height)
+        << title;
+    EXPECT_TRUE(conf >= 0 && conf <= 100) << title;
+  }
+  EXPECT_EQ(chars, expected_glyph_text(p));
+  EXPECT_NE(hocr.find("x_conf 100.0"), std::string::npos);  // 1.5 clamped
+  // Words still read as the page's text once their character spans are taken as text.
+  std::string words;
+  const std::string word = "class=\"ocrx_word\"";
+  for (size_t at = hocr.find(word); at != std::string::npos; at = hocr.find(word, at + 1)) {
+    size_t from = hocr.find('>', at) + 1;
+    // The word's content up to its own closing tag: text, or character spans each with text.
+    int depth = 1;
+    std::string inner;
+    while (depth > 0 && from < hocr.size()) {
+      if (hocr.compare(from, 2, "</") == 0) {
+        --depth;
+        from = hocr.find('>', from) + 1;
+      } else if (hocr[from] == '<') {
+        ++depth;
+        from = hocr.find('>', from) + 1;
+      } else {
+        inner += hocr[from++];
+      }
+    }
+    words += unescape(inner);
+  }
+  EXPECT_EQ(text::to_u32(words), expected_page_text(p));
 }
 
 // ---------------------------------------------------------------------------------------------
