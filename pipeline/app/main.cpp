@@ -223,7 +223,7 @@ int do_page(const std::string& image, const std::string& out, const std::string&
     return code(exit_code_for(issue.error()));
   }
   if (out.empty() || out == "-") {
-    std::cout << broadsheet::to_json(*issue).dump(1) << "\n";
+    std::cout << broadsheet::format_issue_json(*issue);
     return code(ExitCode::Ok);
   }
   auto written = broadsheet::write_issue_json(out, *issue);

@@ -112,6 +112,7 @@ Result<std::vector<Page>> layout_pages(recognize::TesseractEngine& engine,
       r.confidence = t.confidence;
       for (Line& line : t.lines) {
         line.bbox = clean.transform.to_original(line.bbox);
+        for (Glyph& g : line.chars) g.bbox = clean.transform.to_original(g.bbox);
         r.lines.push_back(std::move(line));
       }
       r.kind = kind_from_text(r);

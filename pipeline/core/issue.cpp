@@ -4,6 +4,8 @@
 #include <numeric>
 #include <unordered_map>
 
+#include "core/text.hpp"
+
 namespace broadsheet {
 
 long long intersection_area(const Box& a, const Box& b) {
@@ -13,6 +15,13 @@ long long intersection_area(const Box& a, const Box& b) {
   const int y1 = std::min(a.y + a.h, b.y + b.h);
   if (x1 <= x0 || y1 <= y0) return 0;
   return static_cast<long long>(x1 - x0) * (y1 - y0);
+}
+
+bool line_glyphs_match(const Line& line) {
+  if (line.chars.empty()) return true;
+  std::string spelled;
+  for (const Glyph& g : line.chars) spelled += g.text;
+  return text::strip_space(text::to_u32(line.text)) == text::to_u32(spelled);
 }
 
 double iou(const Box& a, const Box& b) {

@@ -62,11 +62,33 @@ enum class ArticleKind { Article, Caption, Notice, Advert };
 [[nodiscard]] std::string_view to_string(ArticleKind kind);
 [[nodiscard]] std::optional<ArticleKind> article_kind_from_string(std::string_view s);
 
+/// One character of a line as the OCR engine read it: one Unicode code point (a CJK character, a
+/// punctuation mark, one letter or digit of a Latin word), its box and its confidence. One code
+/// point, not one Latin word, because that is what ALTO's Glyph holds (CONTENT of length 1) and
+/// what a correction tool points at; a word's box is the union of its glyphs' boxes.
+struct Glyph {
+  Box bbox;                 ///< pixels of the original scan, like the line's
+  std::string text;         ///< UTF-8, exactly one code point, never white space
+  double confidence = 1.0;  ///< 0..1; issue.json keeps three decimals
+  friend bool operator==(const Glyph&, const Glyph&) = default;
+};
+
 struct Line {
   Box bbox;
   std::string text;
   double confidence = 1.0;  ///< 0..1
+  /// The line's characters in reading order (left to right in a horizontal line, top to bottom in
+  /// a vertical one), or empty when unknown (truth files, older issue.json, a line a person
+  /// corrected in a way no character can be matched to). When not empty, the glyphs' texts
+  /// concatenated equal `text` with its white space removed (line_glyphs_match). Boxes are
+  /// Tesseract's, cut to the line's box: approximate (LSTM symbol positions), a few pixels off.
+  /// The `{}` lets Line{box, text, confidence} leave it out without -Wmissing-field-initializers.
+  std::vector<Glyph> chars{};
 };
+
+/// Whether `line.chars` spells `line.text`: true when chars is empty or their texts, concatenated,
+/// equal the line's text without white space.
+[[nodiscard]] bool line_glyphs_match(const Line& line);
 
 struct Region {
   std::string id;  ///< unique within the issue, e.g. "p1-r12"

@@ -1,5 +1,7 @@
 #include "core/issue_json.hpp"
 
+#include <cmath>
+
 #include <unistd.h>
 #include <fstream>
 #include <initializer_list>
@@ -116,6 +118,20 @@ Line parse_line(const json& j, const std::string& where) {
   l.bbox = get_box(j, "bbox", where);
   l.text = get_string_or(j, "text", where);
   l.confidence = get_number_or(j, "confidence", where, 1.0);
+  if (has(j, "chars")) {
+    const json& chars = get_array(j, "chars", where);
+    for (size_t i = 0; i < chars.size(); ++i) {
+      const std::string w = where + ".chars[" + std::to_string(i) + "]";
+      Glyph g;
+      g.bbox = get_box(chars[i], "bbox", w);
+      g.text = get_string(chars[i], "text", w);
+      g.confidence = get_number_or(chars[i], "confidence", w, 1.0);
+      l.chars.push_back(std::move(g));
+    }
+    // Characters that do not spell the line (a file edited by hand) would mislead every reader of
+    // them: a line keeps its text and loses them.
+    if (!line_glyphs_match(l)) l.chars.clear();
+  }
   return l;
 }
 
@@ -278,9 +294,20 @@ json to_json(const Issue& issue) {
       rj["confidence"] = r.confidence;
       rj["article_id"] = opt_json(r.article_id);
       json lines = json::array();
-      for (const Line& l : r.lines)
-        lines.push_back(
-            {{"bbox", box_json(l.bbox)}, {"text", l.text}, {"confidence", l.confidence}});
+      for (const Line& l : r.lines) {
+        json lj = {{"bbox", box_json(l.bbox)}, {"text", l.text}, {"confidence", l.confidence}};
+        if (!l.chars.empty()) {
+          json chars = json::array();
+          for (const Glyph& g : l.chars)
+            // Three decimals: Tesseract's symbol confidence means no more, and a glyph is written
+            // tens of thousands of times an issue.
+            chars.push_back({{"bbox", box_json(g.bbox)},
+                             {"text", g.text},
+                             {"confidence", std::round(g.confidence * 1000) / 1000}});
+          lj["chars"] = std::move(chars);
+        }
+        lines.push_back(std::move(lj));
+      }
       rj["lines"] = std::move(lines);
       if (r.original_text) rj["original_text"] = *r.original_text;
       regions.push_back(std::move(rj));
@@ -420,10 +447,49 @@ Result<void> write_file_atomic(const std::filesystem::path& path, const std::str
   return {};
 }
 
-Result<void> write_issue_json(const std::filesystem::path& path, const Issue& issue) {
+namespace {
+
+// nlohmann's dump(1), except that a "chars" array is written one glyph a line, each glyph
+// compact: indented, a glyph takes ten lines and three times the bytes.
+void dump_into(std::string& out, const json& j, int depth, bool compact_items) {
+  constexpr auto kReplace = json::error_handler_t::replace;
+  const bool container = j.is_object() || j.is_array();
+  if (!container || j.empty()) {
+    out += j.dump(-1, ' ', false, kReplace);
+    return;
+  }
+  const std::string inner(static_cast<size_t>(depth) + 1, ' ');
+  out += j.is_object() ? "{\n" : "[\n";
+  bool first = true;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (!first) out += ",\n";
+    first = false;
+    out += inner;
+    if (j.is_object()) {
+      out += json(it.key()).dump(-1, ' ', false, kReplace);
+      out += ": ";
+      dump_into(out, it.value(), depth + 1, it.key() == "chars" && it.value().is_array());
+    } else if (compact_items) {
+      out += it.value().dump(-1, ' ', false, kReplace);
+    } else {
+      dump_into(out, it.value(), depth + 1, false);
+    }
+  }
+  out += "\n" + std::string(static_cast<size_t>(depth), ' ') + (j.is_object() ? "}" : "]");
+}
+
+}  // namespace
+
+std::string format_issue_json(const Issue& issue) {
   // A scan's file name need not be UTF-8; JSON must be: invalid bytes become U+FFFD.
-  return write_file_atomic(
-      path, to_json(issue).dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  std::string out;
+  dump_into(out, to_json(issue), 0, false);
+  out += "\n";
+  return out;
+}
+
+Result<void> write_issue_json(const std::filesystem::path& path, const Issue& issue) {
+  return write_file_atomic(path, format_issue_json(issue));
 }
 
 }  // namespace broadsheet

@@ -20,7 +20,11 @@ namespace broadsheet {
 
 /// Reads and parses a file; errors name the path.
 [[nodiscard]] Result<Issue> read_issue_json(const std::filesystem::path& path);
-/// Writes to a temporary file beside `path` and renames it, so a reader never sees half a file.
+/// The text of issue.json: indented one space a level, except that each line's "chars" array holds
+/// one compact glyph a line; ends with a newline. Invalid UTF-8 becomes U+FFFD.
+[[nodiscard]] std::string format_issue_json(const Issue& issue);
+/// Writes format_issue_json to a temporary file beside `path` and renames it, so a reader never
+/// sees half a file.
 [[nodiscard]] Result<void> write_issue_json(const std::filesystem::path& path, const Issue& issue);
 
 /// Writes `content` to `path` atomically (temp file + rename), creating parent folders.

@@ -3,7 +3,8 @@
 // Shape: Description (pixels, the scan's name, the software from provenance), Tags (one LayoutTag
 // per region kind the page uses, referenced by TAGREFS), Layout/Page/PrintSpace holding one block
 // per region in the page's region order, which is reading order: TextBlock > TextLine > String/SP
-// for text, Illustration for photos and for adverts without text. Block IDs are the region ids
+// for text (each String holding its Glyphs where the line has recognized characters), Illustration
+// for photos and for adverts without text. Block IDs are the region ids
 // (layout.hpp block_ids) because METS points at them.
 
 #include <iterator>
@@ -87,10 +88,11 @@ void append_text_block(std::string& out, const Page& page, const Region& region,
     out += "          <TextLine ID=\"" + line_id + "\"";
     append_box(out, line_box);
     out += ">\n";
-    // No per-character confidences in issue.json: every String carries its line's.
     const std::string wc = fmt::format("{:.2f}", detail::unit_confidence(line.confidence));
+    const auto glyphs = detail::glyphs_of_runs(line, runs);
     int string_number = 0;
-    for (const auto& run : runs) {
+    for (size_t k = 0; k < runs.size(); ++k) {
+      const auto& run = runs[k];
       if (run.space_before) {
         out += "            <SP";
         append_box(out, run.space);
@@ -100,7 +102,20 @@ void append_text_block(std::string& out, const Page& page, const Region& region,
              ids.claim(line_id + "-s" + std::to_string(++string_number)) + "\" CONTENT=\"" +
              xml_attr(run.text) + "\"";
       append_box(out, run.box);
-      out += " WC=\"" + wc + "\"/>\n";
+      out += " WC=\"" + wc + "\"";
+      if (glyphs.empty()) {
+        out += "/>\n";
+        continue;
+      }
+      out += ">\n";
+      for (const Glyph& g : glyphs[k]) {
+        out += "              <Glyph CONTENT=\"" + xml_attr(g.text) + "\"";
+        append_box(out, detail::clamp_to_page(g.bbox, page));
+        fmt::format_to(std::back_inserter(out), R"( GC="{:.2f}"/>)",
+                       detail::unit_confidence(g.confidence));
+        out += "\n";
+      }
+      out += "            </String>\n";
     }
     out += "          </TextLine>\n";
   }

@@ -5,7 +5,9 @@
 // OCR value; every character of a line that the article's text came from takes its corrected
 // counterpart, so an edit lands in the line, at the place, where the proofreader made it.
 // Characters of a line that the article never had (a byline or jump line cut out of a body
-// region) stay as they are.
+// region) stay as they are. A line's glyphs (recognized characters with boxes) follow its
+// characters where each corrected character replaces or deletes one that was read; a line that
+// gained characters nobody read loses its glyphs, so they never spell anything but its text.
 
 #include <algorithm>
 #include <cstdint>
@@ -104,6 +106,33 @@ std::vector<RegionKind> kinds_of(std::string_view field) {
   return {RegionKind::Body};
 }
 
+/// The glyphs of `line` once each of its characters (code point c of line.text) has become
+/// `pieces[c]`: a glyph whose character was deleted goes; one whose character was replaced keeps
+/// its box and takes the new character with confidence 1 (a person wrote it). Characters a
+/// person inserted were never read and have no box: the line then keeps no glyphs at all, as
+/// it does when it had none or they did not match it.
+std::vector<Glyph> carry_glyphs(const Line& line, const std::vector<std::u32string>& pieces) {
+  const std::u32string old = text::to_u32(line.text);
+  if (line.chars.empty() || !line_glyphs_match(line) || pieces.size() != old.size()) return {};
+  std::vector<Glyph> out;
+  std::size_t g = 0;
+  for (std::size_t c = 0; c < old.size(); ++c) {
+    // White space has no glyph; a character typed in its place has none either, and the
+    // caller's check drops the line's glyphs for it.
+    if (text::is_space(old[c])) continue;
+    const Glyph& glyph = line.chars[g++];
+    const std::u32string now = text::strip_space(pieces[c]);
+    if (now.empty()) continue;
+    if (now.size() > 1) return {};
+    out.push_back(glyph);
+    if (now[0] != old[c]) {
+      out.back().text = text::to_utf8(now);
+      out.back().confidence = 1.0;
+    }
+  }
+  return out;
+}
+
 /// Carries one field of one article from `ocr` to `fixed` into the lines of `regions`.
 void carry(std::vector<Region*>& regions, const std::string& ocr, const std::string& fixed) {
   // The lines' text, one string, with each character's line.
@@ -146,11 +175,19 @@ void carry(std::vector<Region*>& regions, const std::string& ocr, const std::str
   if (last >= 0) becomes[static_cast<std::size_t>(last)] += f.substr(next_f);
 
   std::vector<std::vector<std::u32string>> rebuilt(regions.size());
-  for (std::size_t ri = 0; ri < regions.size(); ++ri) rebuilt[ri].resize(regions[ri]->lines.size());
+  // What each character of each line became, for the line's glyphs.
+  std::vector<std::vector<std::vector<std::u32string>>> pieces(regions.size());
+  for (std::size_t ri = 0; ri < regions.size(); ++ri) {
+    rebuilt[ri].resize(regions[ri]->lines.size());
+    pieces[ri].resize(regions[ri]->lines.size());
+  }
   for (std::size_t c = 0; c < lines.size(); ++c) {
     std::u32string& out = rebuilt[owner[c].first][owner[c].second];
     const long to = line_to_ocr[c];
-    out += to < 0 ? std::u32string(1, lines[c]) : becomes[static_cast<std::size_t>(to)];
+    std::u32string piece =
+        to < 0 ? std::u32string(1, lines[c]) : becomes[static_cast<std::size_t>(to)];
+    out += piece;
+    pieces[owner[c].first][owner[c].second].push_back(std::move(piece));
   }
   // A corrector who typed text where the OCR had none: it goes at the end of the last line.
   if (last < 0 && !f.empty() && !regions.empty() && !regions.back()->lines.empty())
@@ -160,8 +197,14 @@ void carry(std::vector<Region*>& regions, const std::string& ocr, const std::str
     Region& r = *regions[ri];
     std::string text;
     for (std::size_t k = 0; k < r.lines.size(); ++k) {
-      r.lines[k].text = text::to_utf8(rebuilt[ri][k]);
-      text += r.lines[k].text;
+      Line& line = r.lines[k];
+      std::string now = text::to_utf8(rebuilt[ri][k]);
+      if (now != line.text) {
+        line.chars = carry_glyphs(line, pieces[ri][k]);
+        line.text = std::move(now);
+        if (!line_glyphs_match(line)) line.chars.clear();
+      }
+      text += line.text;
     }
     r.text = text;
   }

@@ -4,7 +4,8 @@
 // span.ocr_line > span.ocrx_word for text, div.ocr_photo / div.ocr_image for pictures. Words are
 // the same runs as the ALTO Strings (layout.hpp split_runs) and are written with nothing between
 // them unless the text had a space there, so text extraction gives back the line without
-// inventing spaces between Chinese characters. Element ids are the ALTO block ids.
+// inventing spaces between Chinese characters. Element ids are the ALTO block ids. A word of a
+// line with recognized characters holds one span.ocrx_cinfo per character (x_bboxes, x_conf).
 
 #include <cmath>
 #include <iterator>
@@ -64,13 +65,29 @@ void append_text_region(std::string& out, const Page& page, const Region& region
     fmt::format_to(std::back_inserter(body),
                    "     <span class=\"{}\" id=\"{}\" title=\"{}; x_wconf {}\">",
                    line_class(region.kind), line_id, bbox(line_box), conf);
+    const auto glyphs = detail::glyphs_of_runs(line, runs);
     int word_number = 0;
-    for (const auto& run : runs) {
+    for (size_t k = 0; k < runs.size(); ++k) {
+      const auto& run = runs[k];
       if (run.space_before) body += ' ';
-      fmt::format_to(std::back_inserter(body),
-                     "<span class=\"ocrx_word\" id=\"{}\" title=\"{}; x_wconf {}\">{}</span>",
-                     ids.claim(line_id + "-w" + std::to_string(++word_number)), bbox(run.box), conf,
-                     xml_text(run.text));
+      fmt::format_to(
+          std::back_inserter(body), "<span class=\"ocrx_word\" id=\"{}\" title=\"{}; x_wconf {}\">",
+          ids.claim(line_id + "-w" + std::to_string(++word_number)), bbox(run.box), conf);
+      if (glyphs.empty()) {
+        body += xml_text(run.text);
+      } else {
+        // Tesseract's hocr_char_boxes form: one ocrx_cinfo per character, its box and confidence.
+        for (const Glyph& g : glyphs[k]) {
+          const Box b = detail::clamp_to_page(g.bbox, page);
+          fmt::format_to(
+              std::back_inserter(body),
+              "<span class=\"ocrx_cinfo\" title=\"x_bboxes {} {} {} {}; x_conf {:.1f}\">{}"
+              "</span>",
+              b.x, b.y, b.x + b.w, b.y + b.h, detail::unit_confidence(g.confidence) * 100,
+              xml_text(g.text));
+        }
+      }
+      body += "</span>";
     }
     body += "</span>\n";
   }

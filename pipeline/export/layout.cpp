@@ -51,6 +51,21 @@ Box clamp_to_page(Box box, const Page& page) {
              static_cast<int>(y1 - y0)};
 }
 
+std::vector<std::vector<Glyph>> glyphs_of_runs(const Line& line, const std::vector<Run>& runs) {
+  if (line.chars.empty() || !line_glyphs_match(line)) return {};
+  std::vector<std::vector<Glyph>> out(runs.size());
+  size_t g = 0;
+  for (size_t k = 0; k < runs.size(); ++k) {
+    for (char32_t c : text::to_u32(runs[k].text)) {
+      if (g >= line.chars.size() || line.chars[g].text != text::to_utf8(std::u32string(1, c)))
+        return {};
+      out[k].push_back(line.chars[g++]);
+    }
+  }
+  if (g != line.chars.size()) return {};
+  return out;
+}
+
 std::vector<Line> text_lines(const Region& region) {
   std::vector<Line> out;
   for (const Line& line : region.lines)

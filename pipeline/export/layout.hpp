@@ -56,12 +56,20 @@ struct Run {
 /// ten for boxes that are only estimates anyway; per-line Strings would hide the script changes
 /// and punctuation that searches and correction tools key on.
 ///
-/// Boxes are proportional estimates, as issue.json keeps no character boxes: a wide character
+/// Boxes are proportional estimates from the line's text alone (ALTO puts the recognized
+/// characters' own boxes on its Glyph elements, where a line has them): a wide character
 /// (CJK, full-width forms, CJK punctuation) counts 1 em, anything else 0.5 em, and the line's
 /// extent (width, or height for a vertical line) is shared out in that ratio after leading and
 /// trailing white space is dropped. The other axis is the line's.
 [[nodiscard]] std::vector<Run> split_runs(std::string_view text, const Box& line_box,
                                           Direction direction);
+
+/// The glyphs of each run of `line` (runs as split_runs made them from line.text), where the
+/// line's glyphs spell the runs exactly, code point for code point; else empty (no glyphs, or
+/// characters XML cannot hold were dropped from the runs). The run boxes stay estimates; the
+/// glyphs carry the boxes Tesseract measured.
+[[nodiscard]] std::vector<std::vector<Glyph>> glyphs_of_runs(const Line& line,
+                                                             const std::vector<Run>& runs);
 
 /// Where a region is printed: its index in issue.pages and in that page's regions.
 struct Place {

@@ -10,6 +10,7 @@
 #include <tesseract/baseapi.h>
 #include <tesseract/resultiterator.h>
 
+#include "core/text.hpp"
 #include "recognize/normalize.hpp"
 
 namespace broadsheet::recognize {
@@ -56,6 +57,52 @@ Box box_of(const tesseract::PageIterator& it, tesseract::PageIteratorLevel level
   int l = 0, t = 0, r = 0, b = 0;
   if (!it.BoundingBox(level, &l, &t, &r, &b)) return {};
   return Box{l, t, r - l, b - t};
+}
+
+/// The symbols of the text line `line` points at, in reading order, one glyph a code point.
+/// Walks a copy of the iterator, so `line` stays where it is.
+///
+/// In a vertical line (chi_tra_vert, PSM 5) Tesseract 5.3's symbol boxes are not turned back from
+/// the rotated image it read: zero wide and all at one height on the sample column. Word boxes
+/// are turned back correctly, and there each CJK character is a word of its own; so a vertical
+/// glyph takes its word's box, shared out along the height among the word's characters.
+std::vector<Glyph> read_symbols(const tesseract::ResultIterator& line, bool vertical) {
+  std::vector<Glyph> glyphs;
+  tesseract::ResultIterator it(line);
+  if (it.Empty(tesseract::RIL_SYMBOL)) return glyphs;
+  std::vector<Glyph> word;  // the symbols of the current word
+  Box word_box;
+  auto flush = [&] {
+    if (vertical) {
+      Glyph whole{word_box, {}, 0};
+      for (const Glyph& s : word) whole.text += s.text;
+      std::vector<Glyph> parts = split_symbol(whole, true);
+      // Each part keeps the confidence of the symbol its character came from.
+      size_t p = 0;
+      for (const Glyph& s : word) {
+        const size_t n = text::strip_space(text::to_u32(s.text)).size();
+        for (size_t i = 0; i < n && p < parts.size(); ++i) parts[p++].confidence = s.confidence;
+      }
+      for (Glyph& g : parts) glyphs.push_back(std::move(g));
+    } else {
+      for (const Glyph& s : word)
+        for (Glyph& g : split_symbol(s, false)) glyphs.push_back(std::move(g));
+    }
+    word.clear();
+  };
+  do {
+    if (it.IsAtBeginningOf(tesseract::RIL_WORD)) {
+      flush();
+      word_box = box_of(it, tesseract::RIL_WORD);
+    }
+    Glyph symbol;
+    symbol.bbox = box_of(it, tesseract::RIL_SYMBOL);
+    symbol.text = take_text(it.GetUTF8Text(tesseract::RIL_SYMBOL));
+    symbol.confidence = std::clamp(it.Confidence(tesseract::RIL_SYMBOL) / 100.0, 0.0, 1.0);
+    word.push_back(std::move(symbol));
+  } while (it.Next(tesseract::RIL_SYMBOL) && !it.IsAtBeginningOf(tesseract::RIL_TEXTLINE));
+  flush();
+  return glyphs;
 }
 
 }  // namespace
@@ -255,9 +302,17 @@ Result<std::vector<RegionText>> TesseractEngine::read_regions(
       do {
         Line line;
         line.bbox = box_of(*it, tesseract::RIL_TEXTLINE);
-        line.text = normalize_line(take_text(it->GetUTF8Text(tesseract::RIL_TEXTLINE)));
+        const std::string raw = take_text(it->GetUTF8Text(tesseract::RIL_TEXTLINE));
+        line.text = normalize_line(raw);
         line.confidence = it->Confidence(tesseract::RIL_TEXTLINE) / 100.0;
-        if (!line.text.empty()) result.lines.push_back(std::move(line));
+        if (line.text.empty()) continue;
+        // The characters follow the line's normalisation one for one; where Tesseract's symbols
+        // do not spell its line text the line keeps no characters rather than wrong ones.
+        std::vector<Glyph> glyphs = read_symbols(*it, request.mode == ReadMode::VerticalBlock);
+        if (respell_glyphs(glyphs, raw, line.text)) line.chars = std::move(glyphs);
+        if (!line.bbox.empty())
+          for (Glyph& g : line.chars) g.bbox = clip_into(g.bbox, line.bbox);
+        result.lines.push_back(std::move(line));
       } while (it->Next(tesseract::RIL_TEXTLINE));
     }
     // Paragraphs, from geometry: the median line height is the character size.
@@ -297,7 +352,13 @@ Result<std::vector<RegionText>> TesseractEngine::read_regions(
       if (converted != result.text) {
         result.original_text = std::move(result.text);
         result.text = std::move(converted);
-        for (Line& l : result.lines) l.text = convert(l.text);
+        for (Line& l : result.lines) {
+          std::string text = convert(l.text);
+          // OpenCC converts phrases, so a glyph's character is taken from the converted line;
+          // a conversion that changes the line's length leaves no glyph attributable.
+          if (!respell_glyphs(l.chars, l.text, text)) l.chars.clear();
+          l.text = std::move(text);
+        }
       }
     }
     out.push_back(std::move(result));

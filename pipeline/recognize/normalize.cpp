@@ -1,5 +1,8 @@
 #include "recognize/normalize.hpp"
 
+#include <algorithm>
+#include <utility>
+
 #include "core/text.hpp"
 
 namespace broadsheet::recognize {
@@ -138,6 +141,58 @@ std::string join_lines(const std::vector<std::string>& lines,
     out += lines[i];
   }
   return out;
+}
+
+std::vector<Glyph> split_symbol(const Glyph& symbol, bool vertical) {
+  std::u32string cps = text::strip_space(text::to_u32(symbol.text));
+  std::vector<Glyph> out;
+  const int n = static_cast<int>(cps.size());
+  for (int i = 0; i < n; ++i) {
+    Glyph g;
+    g.text = text::to_utf8(std::u32string(1, cps[static_cast<size_t>(i)]));
+    g.confidence = symbol.confidence;
+    g.bbox = symbol.bbox;
+    // Equal parts, the last one taking the rounding remainder.
+    const int extent = vertical ? symbol.bbox.h : symbol.bbox.w;
+    const int from = extent * i / n;
+    const int to = extent * (i + 1) / n;
+    if (vertical) {
+      g.bbox.y += from;
+      g.bbox.h = to - from;
+    } else {
+      g.bbox.x += from;
+      g.bbox.w = to - from;
+    }
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
+Box clip_into(const Box& box, const Box& frame) {
+  // One axis: [lo, hi) cut to [flo, fhi), at least one pixel wide.
+  auto clip = [](int lo, int hi, int flo, int fhi) {
+    lo = std::clamp(lo, flo, fhi - 1);
+    hi = std::clamp(hi, lo + 1, fhi);
+    return std::pair{lo, hi};
+  };
+  const auto [x0, x1] = clip(box.x, box.x + box.w, frame.x, frame.x + frame.w);
+  const auto [y0, y1] = clip(box.y, box.y + box.h, frame.y, frame.y + frame.h);
+  return Box{x0, y0, x1 - x0, y1 - y0};
+}
+
+bool respell_glyphs(std::vector<Glyph>& glyphs, std::string_view from, std::string_view to) {
+  std::u32string spelled;
+  for (const Glyph& g : glyphs) {
+    const std::u32string u = text::to_u32(g.text);
+    if (u.size() != 1) return false;
+    spelled += u;
+  }
+  if (spelled != text::strip_space(text::to_u32(from))) return false;
+  const std::u32string target = text::strip_space(text::to_u32(to));
+  if (target.size() != glyphs.size()) return false;
+  for (size_t k = 0; k < glyphs.size(); ++k)
+    glyphs[k].text = text::to_utf8(std::u32string(1, target[k]));
+  return true;
 }
 
 }  // namespace broadsheet::recognize

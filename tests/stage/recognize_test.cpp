@@ -28,6 +28,64 @@ class RecognizeTest : public ::testing::Test {
   }
 };
 
+/// What every read region's characters must satisfy: nearly every line has them; they spell the
+/// line (white space aside), one code point each; their boxes lie inside the line's box (two
+/// pixels' tolerance) in reading order along it; confidences are 0..1.
+void expect_characters_follow_lines(const RegionText& region, Direction direction) {
+  constexpr int kTolerancePx = 2;
+  ASSERT_FALSE(region.lines.empty());
+  size_t with_chars = 0;
+  size_t steps = 0;
+  size_t forward = 0;
+  for (const Line& l : region.lines) {
+    if (l.chars.empty()) continue;
+    ++with_chars;
+    std::u32string spelled;
+    for (const Glyph& g : l.chars) {
+      EXPECT_EQ(text::to_u32(g.text).size(), 1u) << g.text << " in " << l.text;
+      spelled += text::to_u32(g.text);
+    }
+    EXPECT_EQ(spelled, text::strip_space(text::to_u32(l.text))) << l.text;
+    EXPECT_TRUE(line_glyphs_match(l)) << l.text;
+    for (size_t k = 0; k < l.chars.size(); ++k) {
+      const Glyph& g = l.chars[k];
+      EXPECT_GE(g.confidence, 0.0) << g.text;
+      EXPECT_LE(g.confidence, 1.0) << g.text;
+      EXPECT_FALSE(g.bbox.empty()) << g.text << " in " << l.text;
+      EXPECT_GE(g.bbox.x, l.bbox.x - kTolerancePx) << g.text << " in " << l.text;
+      EXPECT_GE(g.bbox.y, l.bbox.y - kTolerancePx) << g.text << " in " << l.text;
+      EXPECT_LE(g.bbox.x + g.bbox.w, l.bbox.x + l.bbox.w + kTolerancePx)
+          << g.text << " in " << l.text;
+      EXPECT_LE(g.bbox.y + g.bbox.h, l.bbox.y + l.bbox.h + kTolerancePx)
+          << g.text << " in " << l.text;
+      // Reading order along the line. Tesseract's LSTM symbol positions are approximate:
+      // neighbours overlap, and now and then a centre steps back, but never by a whole character
+      // (the line's thickness), and nearly every step goes forward.
+      if (k == 0) continue;
+      const Box& p = l.chars[k - 1].bbox;
+      const bool horizontal = direction == Direction::Horizontal;
+      const int centre2 = horizontal ? 2 * g.bbox.x + g.bbox.w : 2 * g.bbox.y + g.bbox.h;
+      const int prev2 = horizontal ? 2 * p.x + p.w : 2 * p.y + p.h;
+      const int thickness = horizontal ? l.bbox.h : l.bbox.w;
+      EXPECT_GE(centre2, prev2 - 2 * thickness) << k << " in " << l.text;
+      ++steps;
+      if (centre2 >= prev2 - 2 * kTolerancePx) ++forward;
+    }
+    // ... and from the first character to the last the line is covered, in order.
+    if (l.chars.size() >= 2) {
+      const Box& first = l.chars.front().bbox;
+      const Box& last = l.chars.back().bbox;
+      if (direction == Direction::Horizontal) {
+        EXPECT_LT(first.x + first.w, last.x + last.w) << l.text;
+      } else {
+        EXPECT_LT(first.y + first.h, last.y + last.h) << l.text;
+      }
+    }
+  }
+  EXPECT_GE(static_cast<double>(with_chars), 0.9 * static_cast<double>(region.lines.size()));
+  EXPECT_GE(static_cast<double>(forward), 0.9 * static_cast<double>(steps));
+}
+
 TEST(FindModelTest, MissingModelNamesFileAndPackage) {
   EngineOptions o;
   o.tessdata = fs::temp_directory_path() / "broadsheet-no-models-here";
@@ -119,6 +177,12 @@ TEST_F(RecognizeTest, ReadsARegionAsNormalisedChineseText) {
   EXPECT_LT(static_cast<size_t>(breaks), body.lines.size() / 2) << body.text;
   EXPECT_GT(body.confidence, 0.5);
   EXPECT_TRUE((*read)[1].text.empty());
+  expect_characters_follow_lines(body, Direction::Horizontal);
+  // The column's text has full-width commas; its characters carry them too.
+  bool comma = false;
+  for (const Line& l : body.lines)
+    for (const Glyph& g : l.chars) comma = comma || g.text == "，";
+  EXPECT_TRUE(comma);
 }
 
 // A vertical column (right-to-left, top-to-bottom) is read with chi_tra_vert: chi_tra in PSM 5
@@ -154,6 +218,7 @@ TEST_F(RecognizeTest, ReadsAVerticalColumnWithTheVerticalModel) {
     EXPECT_GE(l.bbox.x, 0);
     EXPECT_LE(l.bbox.x + l.bbox.w, page->gray.cols);
   }
+  expect_characters_follow_lines((*read)[0], Direction::Vertical);
 }
 
 // Script conversion keeps what Tesseract read beside the converted text. t2s is used here only
@@ -191,6 +256,8 @@ TEST_F(RecognizeTest, ScriptConversionKeepsTheOriginalBesideIt) {
             0.05 * static_cast<double>(original.size()));
   ASSERT_FALSE(body.lines.empty());
   EXPECT_NE(body.text.find(body.lines.front().text), std::string::npos);
+  // The characters are converted with their lines.
+  expect_characters_follow_lines(body, Direction::Horizontal);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "export/export.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -65,6 +66,25 @@ ArticlePart part(int page_number, std::vector<std::string> ids) {
   p.page = page_number;
   p.region_ids = std::move(ids);
   return p;
+}
+
+/// `l` with one glyph per character that is not white space, boxes shared out along the line
+/// (down it when `vertical`), confidence 0.8.
+Line with_glyphs(Line l, bool vertical = false) {
+  const std::u32string u = text::strip_space(text::to_u32(l.text));
+  const int n = static_cast<int>(u.size());
+  for (int k = 0; k < n; ++k) {
+    Box b = l.bbox;
+    if (vertical) {
+      b.y += l.bbox.h * k / n;
+      b.h = l.bbox.h * (k + 1) / n - l.bbox.h * k / n;
+    } else {
+      b.x += l.bbox.w * k / n;
+      b.w = l.bbox.w * (k + 1) / n - l.bbox.w * k / n;
+    }
+    l.chars.push_back(Glyph{b, text::to_utf8(u.substr(static_cast<size_t>(k), 1)), 0.8});
+  }
+  return l;
 }
 
 /// XML specials, a control character, a vertical block, an empty block, a region id that is no
@@ -512,6 +532,62 @@ TEST_F(ExportTest, AltoOfAwkwardPagesIsValid) {
   EXPECT_GT(std::stoi((first_vertical + 1)->at("VPOS")), std::stoi(first_vertical->at("VPOS")));
 }
 
+/// handmade_issue with glyphs on every line of page 1; the first glyph of region 1 has a
+/// confidence above 1.
+Issue handmade_issue_with_glyphs() {
+  Issue issue = handmade_issue();
+  for (Region& r : issue.pages[0].regions)
+    for (Line& l : r.lines) l = with_glyphs(l, r.direction == Direction::Vertical);
+  issue.pages[0].regions[1].lines[0].chars[0].confidence = 1.5;
+  return issue;
+}
+
+/// The glyph texts a page's ALTO and hOCR must show: those of every line but the ones with a
+/// character XML cannot hold (\x01 in handmade_issue), in order.
+std::u32string expected_glyph_text(const Page& p) {
+  std::u32string expected;
+  for (const Region& r : p.regions) {
+    if (detail::is_picture(r)) continue;
+    for (const Line& l : r.lines)
+      if (l.text.find('\x01') == std::string::npos)
+        for (const Glyph& g : l.chars) expected += text::to_u32(g.text);
+  }
+  return expected;
+}
+
+TEST_F(ExportTest, AltoStringsHoldTheLinesGlyphs) {
+  require_xmllint();
+  const Issue issue = handmade_issue_with_glyphs();
+  const Page& p = issue.pages[0];
+  ASSERT_GT(expected_glyph_text(p).size(), 30u);
+  const std::string alto = to_alto(issue, p, p.image);
+  check_alto_page(issue, p, alto);
+  EXPECT_EQ(xmllint(write(alto_file_name(p), alto), kSchemas / "alto-4-4.xsd"), "");
+
+  // Every String of a line with glyphs holds them, in order, spelling its CONTENT; the line with
+  // a control character (which the XML cannot hold, so its Strings lack it) has none.
+  const auto glyphs = tags(alto, "Glyph");
+  std::u32string glyph_text;
+  for (const auto& g : glyphs) {
+    EXPECT_EQ(text::to_u32(g.at("CONTENT")).size(), 1u);
+    EXPECT_TRUE(g.contains("HPOS") && g.contains("VPOS") && g.contains("WIDTH") &&
+                g.contains("HEIGHT"));
+    const double gc = std::stod(g.at("GC"));
+    EXPECT_GE(gc, 0.0);
+    EXPECT_LE(gc, 1.0);
+    glyph_text += text::to_u32(g.at("CONTENT"));
+  }
+  EXPECT_EQ(glyph_text, expected_glyph_text(p));
+  EXPECT_NE(alto.find("<Glyph CONTENT=\"&amp;\""), std::string::npos);  // escaped like Strings
+  EXPECT_EQ(alto.find("<Glyph CONTENT=\"\x01"), std::string::npos);
+  EXPECT_NE(alto.find("GC=\"1.00\""), std::string::npos);
+
+  // Without glyphs the Strings stay empty elements, as before.
+  const std::string plain = to_alto(handmade_issue(), handmade_issue().pages[0], p.image);
+  EXPECT_EQ(plain.find("<Glyph"), std::string::npos);
+  EXPECT_EQ(plain.find("</String>"), std::string::npos);
+}
+
 // ---------------------------------------------------------------------------------------------
 // hOCR
 
@@ -692,6 +768,55 @@ TEST(ExportTextTest, AwkwardIssueKeepsTextAndDropsControls) {
   EXPECT_EQ(txt.find("（上接第一版）"), std::string::npos);  // the article's text, not the region's
 }
 
+TEST_F(ExportTest, HocrWordsHoldTheLinesCharacters) {
+  require_xmllint();
+  const Issue issue = handmade_issue_with_glyphs();
+  const Page& p = issue.pages[0];
+  const std::string hocr = to_hocr(issue, p, p.image);
+  EXPECT_EQ(xmllint(write(hocr_file_name(p), hocr)), "");
+  std::u32string chars;
+  const std::string open = "class=\"ocrx_cinfo\"";
+  for (size_t at = hocr.find(open); at != std::string::npos; at = hocr.find(open, at + 1)) {
+    const size_t from = hocr.find('>', at) + 1;
+    chars += text::to_u32(unescape(hocr.substr(from, hocr.find('<', from) - from)));
+    const auto title = tags(hocr.substr(hocr.rfind('<', at), 400), "span").front().at("title");
+    int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    double conf = -1;
+    ASSERT_EQ(
+        std::sscanf(title.c_str(), "x_bboxes %d %d %d %d; x_conf %lf", &x0, &y0, &x1, &y1, &conf),
+        5)
+        << title;
+    // Inside the page (a line out of it, "Clamped <text>", is cut to nothing at its edge).
+    EXPECT_TRUE(0 <= x0 && x0 <= x1 && x1 <= p.width && 0 <= y0 && y0 <= y1 && y1 <= p.height)
+        << title;
+    EXPECT_TRUE(conf >= 0 && conf <= 100) << title;
+  }
+  EXPECT_EQ(chars, expected_glyph_text(p));
+  EXPECT_NE(hocr.find("x_conf 100.0"), std::string::npos);  // 1.5 clamped
+  // Words still read as the page's text once their character spans are taken as text.
+  std::string words;
+  const std::string word = "class=\"ocrx_word\"";
+  for (size_t at = hocr.find(word); at != std::string::npos; at = hocr.find(word, at + 1)) {
+    size_t from = hocr.find('>', at) + 1;
+    // The word's content up to its own closing tag: text, or character spans each with text.
+    int depth = 1;
+    std::string inner;
+    while (depth > 0 && from < hocr.size()) {
+      if (hocr.compare(from, 2, "</") == 0) {
+        --depth;
+        from = hocr.find('>', from) + 1;
+      } else if (hocr[from] == '<') {
+        ++depth;
+        from = hocr.find('>', from) + 1;
+      } else {
+        inner += hocr[from++];
+      }
+    }
+    words += unescape(inner);
+  }
+  EXPECT_EQ(text::to_u32(words), expected_page_text(p));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Corrections into lines
 
@@ -736,6 +861,10 @@ TEST(ExportCorrectionsTest, AnEditLandsInTheLineWhereItWasMade) {
   EXPECT_EQ(r[2].lines[1].text, "（郁靜）");  // not the article's: kept
   EXPECT_NE(out.pages[0].text.find("建設"), std::string::npos);
 
+  // Glyphs: none were given here, and none appear.
+  for (const Region& region : r)
+    for (const Line& l : region.lines) EXPECT_TRUE(l.chars.empty());
+
   // Nothing corrected: nothing changes.
   Issue plain = issue;
   plain.articles[0].extra = nlohmann::json::object();
@@ -743,6 +872,52 @@ TEST(ExportCorrectionsTest, AnEditLandsInTheLineWhereItWasMade) {
   for (size_t k = 0; k < 3; ++k)
     for (size_t l = 0; l < same.pages[0].regions[k].lines.size(); ++l)
       EXPECT_EQ(same.pages[0].regions[k].lines[l].text, issue.pages[0].regions[k].lines[l].text);
+}
+
+TEST(ExportCorrectionsTest, GlyphsFollowReplacedAndDeletedCharactersOnly) {
+  Issue issue;
+  Page p;
+  p.page = 1;
+  Region head;
+  head.id = "p1-r1";
+  head.kind = RegionKind::Headline;
+  head.lines = {with_glyphs({{0, 0, 300, 40}, "雷健坤調研重點項目", 0.9})};
+  head.text = head.lines[0].text;
+  Region body;
+  body.id = "p1-r2";
+  body.kind = RegionKind::Body;
+  body.lines = {with_glyphs({{0, 50, 300, 30}, "本報訊訊市委書紀", 0.9}),
+                with_glyphs({{0, 90, 300, 30}, "深入郊區 and 調研", 0.9})};
+  body.text = "本報訊訊市委書紀深入郊區 and 調研";
+  p.regions = {head, body};
+  issue.pages.push_back(p);
+  Article a;
+  a.id = "a1";
+  a.headline = "雷健坤調研重點項目建設";       // 建設 inserted: never read, no box
+  a.text = "本報訊市委書記深入郊區 and 調研";  // 訊 deleted, 紀 → 記; second line as read
+  a.parts.push_back({1, {"p1-r1", "p1-r2"}, {}, ""});
+  a.extra["ocr"] = {{"headline", "雷健坤調研重點項目"}, {"text", body.text}};
+  issue.articles.push_back(a);
+
+  const Issue out = with_corrections_in_lines(issue);
+  const auto& r = out.pages[0].regions;
+  ASSERT_EQ(r[0].lines[0].text, "雷健坤調研重點項目建設");
+  EXPECT_TRUE(r[0].lines[0].chars.empty());  // the line gained characters nobody read
+
+  const Line& fixed = r[1].lines[0];
+  ASSERT_EQ(fixed.text, "本報訊市委書記");
+  ASSERT_TRUE(line_glyphs_match(fixed));
+  ASSERT_EQ(fixed.chars.size(), 7u);
+  const std::vector<Glyph>& read = issue.pages[0].regions[1].lines[0].chars;
+  EXPECT_EQ(fixed.chars[2], read[2]);  // the first 訊 stays, the second went
+  EXPECT_EQ(fixed.chars[3], read[4]);
+  EXPECT_EQ(fixed.chars[6].text, "記");  // replaced: the box read, the character corrected
+  EXPECT_EQ(fixed.chars[6].bbox, read[7].bbox);
+  EXPECT_DOUBLE_EQ(fixed.chars[6].confidence, 1.0);
+
+  const Line& same = r[1].lines[1];  // untouched, its space included
+  EXPECT_EQ(same.text, "深入郊區 and 調研");
+  EXPECT_EQ(same.chars, issue.pages[0].regions[1].lines[1].chars);
 }
 
 }  // namespace

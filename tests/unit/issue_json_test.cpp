@@ -64,6 +64,74 @@ TEST(IssueJsonTest, RoundTripKeepsEveryField) {
   EXPECT_EQ(out->issue.extra.at("serial"), "CN14—0020");
 }
 
+/// sample_issue with characters on its line: five glyphs of a vertical headline.
+Issue issue_with_chars() {
+  Issue issue = sample_issue();
+  Line& line = issue.pages[0].regions[0].lines[0];
+  const char* chars[] = {"雷", "健", "坤", "調", "研"};
+  for (int k = 0; k < 5; ++k)
+    line.chars.push_back(Glyph{Box{10, 20 + 8 * k, 40, 8}, chars[k], 0.5 + 0.1 * k});
+  return issue;
+}
+
+TEST(IssueJsonTest, RoundTripKeepsCharacters) {
+  const Issue in = issue_with_chars();
+  const nlohmann::json j = to_json(in);
+  const nlohmann::json& chars = j["pages"][0]["regions"][0]["lines"][0]["chars"];
+  ASSERT_EQ(chars.size(), 5u);
+  EXPECT_EQ(chars[1]["text"], "健");
+  EXPECT_EQ(chars[1]["bbox"], nlohmann::json::array({10, 28, 40, 8}));
+  auto out = issue_from_json(j);
+  ASSERT_TRUE(out) << out.error().describe();
+  EXPECT_EQ(to_json(*out), j);
+  const std::vector<Glyph>& back = out->pages[0].regions[0].lines[0].chars;
+  const std::vector<Glyph>& want = in.pages[0].regions[0].lines[0].chars;
+  ASSERT_EQ(back.size(), want.size());
+  for (size_t k = 0; k < want.size(); ++k) {
+    EXPECT_EQ(back[k].bbox, want[k].bbox);
+    EXPECT_EQ(back[k].text, want[k].text);
+    EXPECT_NEAR(back[k].confidence, want[k].confidence, 5e-4);
+  }
+}
+
+TEST(IssueJsonTest, LinesWithoutCharactersHaveNoCharsField) {
+  // Older files and truth files have no "chars": they read as lines without characters, and a
+  // line without characters writes none.
+  const nlohmann::json j = to_json(sample_issue());
+  EXPECT_FALSE(j["pages"][0]["regions"][0]["lines"][0].contains("chars"));
+  auto out = issue_from_json(j);
+  ASSERT_TRUE(out) << out.error().describe();
+  EXPECT_TRUE(out->pages[0].regions[0].lines[0].chars.empty());
+}
+
+TEST(IssueJsonTest, CharactersThatDoNotSpellTheLineAreDropped) {
+  nlohmann::json j = to_json(issue_with_chars());
+  j["pages"][0]["regions"][0]["lines"][0]["chars"][2]["text"] = "X";
+  auto out = issue_from_json(j);
+  ASSERT_TRUE(out) << out.error().describe();
+  EXPECT_EQ(out->pages[0].regions[0].lines[0].text, "雷健坤調研");
+  EXPECT_TRUE(out->pages[0].regions[0].lines[0].chars.empty());
+
+  j["pages"][0]["regions"][0]["lines"][0]["chars"][2]["bbox"] = "wide";
+  auto bad = issue_from_json(j);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("lines[0].chars[2].bbox"), std::string::npos)
+      << bad.error().message;
+}
+
+TEST(IssueJsonTest, FileIsIndentedLikeBeforeWithOneCompactGlyphALine) {
+  // Without characters the file is exactly nlohmann's one-space indentation.
+  const Issue plain = sample_issue();
+  EXPECT_EQ(format_issue_json(plain), to_json(plain).dump(1) + "\n");
+  // With them, each glyph is one line of its own, and the whole still parses to the same JSON.
+  const Issue rich = issue_with_chars();
+  const std::string text = format_issue_json(rich);
+  EXPECT_EQ(nlohmann::json::parse(text), to_json(rich));
+  EXPECT_NE(text.find("\n        {\"bbox\":[10,28,40,8],\"confidence\":0.6,\"text\":\"健\"},\n"),
+            std::string::npos)
+      << text;
+}
+
 TEST(IssueJsonTest, WritesRegionKindsAsLowerCaseStrings) {
   const nlohmann::json j = to_json(sample_issue());
   EXPECT_EQ(j["pages"][0]["regions"][0]["kind"], "headline");
