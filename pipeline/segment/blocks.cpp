@@ -213,7 +213,12 @@ std::vector<TextLine> find_lines(const cv::Mat& ink, double char_px, const Optio
     const cv::Rect& q = pieces[static_cast<std::size_t>(best)];
     const int y0 = std::min(p.y, q.y);
     const int y1 = std::max(p.y + p.height, q.y + q.height);
-    if (best_gap >= g && is_gutter(p.x + p.width, q.x, y0, y1)) continue;
+    // Display type keeps its own letter spacing: a gap narrower than a third of its characters
+    // is the space between two of them even where a gutter of the body below lines up with it.
+    const double display = std::min(p_size, static_cast<double>(q.height));
+    const bool letter_space =
+        display >= options.headline_min_ratio * char_px && best_gap < 0.35 * display;
+    if (best_gap >= g && !letter_space && is_gutter(p.x + p.width, q.x, y0, y1)) continue;
     if (rule_between_x(rules, p.x + p.width - 1, q.x + 1, y0, y1)) continue;
     dsu.unite(static_cast<int>(order[oi]), best);
     max_gap[order[oi]] = std::max(max_gap[order[oi]], static_cast<double>(best_gap));

@@ -538,6 +538,31 @@ TEST(SegmentPageTest, AStackOfLargeCharactersAtTheTopIsNoMasthead) {
   EXPECT_EQ(of_kind(*layout, RegionKind::Body).size(), 3u);
 }
 
+// A headline over narrow gutters: the space between two of its characters lines up with the
+// gutter of the columns under it (dev seed 61, taiyuan-ribao: 社區24個重點項目 | 集中 | 開工). It
+// is one headline.
+TEST(SegmentPageTest, AHeadlineIsNotCutAtAGutterUnderIt) {
+  const int c = static_cast<int>(kChar);
+  cv::Mat ink = cv::Mat::zeros(2000, 1700, CV_8UC1);
+  cv::RNG rng(2024);
+  const int gutter = 18;  // 0.6 characters
+  const int col_w = 15 * c;
+  for (int i = 0; i < 3; ++i) draw_column(ink, 100 + i * (col_w + gutter), 300, 15, 30, c, rng);
+  // Ten characters three body characters wide; the gap after the fifth is the first gutter.
+  const int hc = 3 * c;
+  for (int k = 0; k < 10; ++k) {
+    const int x = 100 + k * hc + (k >= 5 ? gutter : 0);
+    draw_display_line(ink, x, 150, 1, hc, rng);
+  }
+  const Box headline{100, 150, 10 * hc + gutter, hc};
+  const auto layout = segment_page(clean_from_ink(ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  const auto headlines = of_kind(*layout, RegionKind::Headline);
+  ASSERT_EQ(headlines.size(), 1u);
+  EXPECT_GE(iou(headlines[0].bbox, headline), 0.8);
+  EXPECT_EQ(of_kind(*layout, RegionKind::Body).size(), 3u);
+}
+
 // Scratches in a margin (the wavy edge of a page border, a fold's shadow) are not lines of text:
 // recognize would read them as 一 and ～.
 TEST(SegmentPageTest, DropsScratchesInTheMargin) {
