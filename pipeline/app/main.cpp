@@ -166,7 +166,7 @@ int do_run(const RunArgs& args) {
       print_error(*e.error);
     } else if (!quiet && !bar) {
       fmt::print(stderr, "broadsheet: [{}/{}] {} {} ({:.1f} s)\n", e.done, e.total, e.issue_id,
-                 e.image.filename().string(), e.seconds);
+                 e.scan, e.seconds);
     }
     if (bar) {
       constexpr int kWidth = 30;

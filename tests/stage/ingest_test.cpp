@@ -60,9 +60,9 @@ TEST_F(IngestTest, FindsIssuesByFolderAndOrdersPagesByNumber) {
   ASSERT_EQ(issues->size(), 2u);
   EXPECT_EQ((*issues)[0].id, "paper/2025-08-07");
   ASSERT_EQ((*issues)[0].pages.size(), 3u);
-  EXPECT_EQ((*issues)[0].pages[0].filename(), "page-1.png");
-  EXPECT_EQ((*issues)[0].pages[1].filename(), "page-2.png");
-  EXPECT_EQ((*issues)[0].pages[2].filename(), "page-10.png");
+  EXPECT_EQ((*issues)[0].pages[0].path.filename(), "page-1.png");
+  EXPECT_EQ((*issues)[0].pages[1].path.filename(), "page-2.png");
+  EXPECT_EQ((*issues)[0].pages[2].path.filename(), "page-10.png");
   EXPECT_EQ((*issues)[1].id, "paper/2025-08-08");
 }
 
