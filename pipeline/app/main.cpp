@@ -29,6 +29,7 @@
 #include "core/issue_json.hpp"
 #include "eval/eval.hpp"
 #include "export/export.hpp"
+#include "ingest/frames.hpp"
 #include "reassemble/reassemble.hpp"
 #include "review/corrections.hpp"
 #include "review/search.hpp"
@@ -310,10 +311,12 @@ int do_export(const std::string& out, const std::string& formats_csv, const std:
       continue;
     }
     fs::path scan_dir;
-    if (!scans.empty())
+    if (!scans.empty()) {
       scan_dir = fs::path(scans) / issue->issue.id;
-    else if (auto src = issue->provenance.find("source");
-             src != issue->provenance.end() && src->is_object())
+      // A multi-page file is an issue by itself: its id ends in the file's stem, not a folder.
+      if (!fs::is_directory(scan_dir)) scan_dir = scan_dir.parent_path();
+    } else if (auto src = issue->provenance.find("source");
+               src != issue->provenance.end() && src->is_object())
       scan_dir = src->value("folder", "");
     if (!scan_dir.empty() && !fs::is_directory(scan_dir)) {
       print_error({ErrorCode::InputMissing, "export", scan_dir,
@@ -368,6 +371,21 @@ int do_eval(const std::string& truth, const std::string& out, bool json) {
 
 // review: the web UI and API over OUT until Ctrl-C. The URL goes to stdout (first line) so scripts
 // and tests can read the port chosen by --port 0.
+// One page of a multi-page TIFF or PDF as PNG, for the review UI (browsers show neither).
+broadsheet::Result<std::string> render_frame_png(const fs::path& file, int frame) {
+  auto decoded = broadsheet::ingest::read_frame(file, frame);
+  if (!decoded) return tl::unexpected(decoded.error());
+  l_uint8* data = nullptr;
+  size_t size = 0;
+  if (pixWriteMemPng(&data, &size, decoded->pix.get(), 0.0F) != 0 || data == nullptr)
+    return broadsheet::fail(ErrorCode::InputUnreadable, "serve", file,
+                            "cannot encode page " + std::to_string(frame + 1) + " as PNG",
+                            "check the scan");
+  std::string png(reinterpret_cast<const char*>(data), size);
+  lept_free(data);
+  return png;
+}
+
 int do_serve(const broadsheet::review::ServeOptions& options) {
   auto server = broadsheet::review::Server::start(options);
   if (!server) {
@@ -571,6 +589,7 @@ int main(int argc, char** argv) {
     if (*serve) {
       serve_options.out = serve_out;
       serve_options.scans = serve_scans;
+      serve_options.render_frame = render_frame_png;
       return do_serve(serve_options);
     }
     if (*search_cmd) return do_search(search_out, search_query, search_limit, search_json);
