@@ -22,6 +22,7 @@
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 #include <leptonica/allheaders.h>
+#include <poppler-global.h>
 #include <CLI/CLI.hpp>
 
 #include "batch/batch.hpp"
@@ -444,6 +445,8 @@ int do_search(const std::string& out, const std::string& query, int limit, bool 
 int main(int argc, char** argv) {
   ensure_single_omp_thread(argv);
   setMsgSeverity(L_SEVERITY_NONE);  // Leptonica would print its own errors; ours name the file
+  // So would poppler, for a damaged PDF scan (ingest/frames.hpp).
+  poppler::set_debug_error_function([](const std::string&, void*) {}, nullptr);
 
   CLI::App app{
       "broadsheet: scanned newspaper pages in, structured articles out (issue.json).\n"

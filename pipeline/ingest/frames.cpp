@@ -5,13 +5,11 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <mutex>
 #include <string>
 #include <system_error>
 
 #include <leptonica/allheaders.h>
 #include <poppler-document.h>
-#include <poppler-global.h>
 #include <poppler-image.h>
 #include <poppler-page-renderer.h>
 #include <poppler-page.h>
@@ -98,16 +96,7 @@ Result<int> tiff_count(const fs::path& path) {
 
 // ---- PDF ----------------------------------------------------------------------------------------
 
-// poppler reports what it repairs or cannot parse on stderr; the error we return names the file
-// instead, so its messages are dropped (set once: poppler's handler is process-wide).
-void quiet_poppler() {
-  static std::once_flag once;
-  std::call_once(
-      once, [] { poppler::set_debug_error_function([](const std::string&, void*) {}, nullptr); });
-}
-
 Result<std::unique_ptr<poppler::document>> open_pdf(const fs::path& path) {
-  quiet_poppler();
   std::unique_ptr<poppler::document> doc(poppler::document::load_from_file(path.string()));
   if (!doc)
     return fail(ErrorCode::InputUnreadable, kStage, path,

@@ -49,6 +49,9 @@ struct Frame {
   std::optional<int> rasterised_dpi;
 };
 
+/// poppler reports what it repairs in a damaged PDF through its process-wide debug function
+/// (stderr by default); the errors returned here name the file either way.
+///
 /// Decodes frame `frame` (0-based) of `path`. The size is checked against `options` before any
 /// pixel is decoded. Errors name the file and what to do: not an image, damaged, password-protected
 /// PDF, frame out of range, too large, too small. Thread-safe for distinct calls.
