@@ -199,7 +199,7 @@ int do_run(const RunArgs& args) {
                report_name);
   }
   if (summary->issues_found == 0)
-    fmt::print(stderr, "broadsheet: warning: no page images (.tif .png .jpg .jp2) under {}\n",
+    fmt::print(stderr, "broadsheet: warning: no page images (.tif .png .jpg .jp2 .pdf) under {}\n",
                fmt::join(args.scans, ", "));
   else if (summary->issues == 0 && !quiet)
     fmt::print(stderr, "broadsheet: shard {} holds none of the {} issues: nothing to do\n",
