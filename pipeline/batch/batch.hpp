@@ -47,8 +47,8 @@ struct RunOptions {
 struct PageEvent {
   std::string issue_id;
   std::filesystem::path image;
-  std::string
-      scan;  ///< the scan's name: the file name, "-f<k>" added for page k of a multi-page file
+  /// The scan's name: the file name, "-f<k>" added for page k of a multi-page file.
+  std::string scan;
   int done = 0;
   int total = 0;
   double seconds = 0;

@@ -157,6 +157,10 @@ ScanOutcome process_scan(recognize::TesseractEngine& engine, const ingest::ScanP
   ScanOutcome out;
   auto fail_page = [&](Error error) {
     if (error.input.empty()) error.input = image;
+    // Which page of a multi-page file, unless the message says so already.
+    if (scan.frame_count > 1 && !error.message.starts_with("page "))
+      error.message = "page " + std::to_string(scan.frame + 1) + " of " +
+                      std::to_string(scan.frame_count) + ": " + error.message;
     Page page;
     page.scan_index = scan_index;
     page.image = image.filename().string();
