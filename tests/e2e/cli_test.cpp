@@ -249,6 +249,13 @@ TEST_F(CliTest, RunReadsEachPageOfAMultiPageTiffAsOneIssue) {
   ASSERT_FALSE(report.is_discarded());
   EXPECT_EQ(report.value("pages_reused", -1), 2) << report.dump();
   EXPECT_EQ(report.value("pages_read", -1), 0) << report.dump();
+
+  // export --scans SCANS finds the file in the folder that holds it (the id ends in its stem).
+  fs::remove(issue_dir / "issue.pdf");
+  const Outcome exported = run_cli("export " + out.string() + " --scans " +
+                                   (dir_ / "scans").string() + " --formats pdf");
+  ASSERT_EQ(exported.exit_code, 0) << exported.out;
+  EXPECT_EQ(pdf_page_count(issue_dir / "issue.pdf"), 2);
 }
 
 // A damaged PDF scan is named, with what to do; the run goes on and exits 2.
