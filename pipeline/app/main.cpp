@@ -492,7 +492,8 @@ int main(int argc, char** argv) {
   std::string page_pipeline = "layout";
   CLI::App* page = app.add_subcommand(
       "page",
-      "Process one scan and print its issue.json (or write it with -o).\n"
+      "Process one scan (the first page of a multi-page TIFF or PDF) and print its issue.json\n"
+      "(or write it with -o).\n"
       "Example: broadsheet page scans/yangquan-ribao/2025-08-07/page-01.jpg -o page1.json");
   page->add_option("image", page_image, "Scan image")->required();
   page->add_option("-o,--out", page_out, "Write the JSON here instead of stdout");

@@ -542,7 +542,9 @@ Result<Issue> read_single_page(const fs::path& image, const recognize::EngineOpt
                                const PageOptions& page_options) {
   auto tess = recognize::TesseractEngine::create(engine);
   if (!tess) return tl::unexpected(tess.error());
-  ScanOutcome outcome = process_scan(**tess, ingest::ScanPage{image, 0, 1}, 0, page_options);
+  // The first page of a multi-page file, recorded as its frame 0.
+  const int frames = ingest::count_frames(image).value_or(1);
+  ScanOutcome outcome = process_scan(**tess, ingest::ScanPage{image, 0, frames}, 0, page_options);
   if (outcome.error) return tl::unexpected(*outcome.error);
   Issue issue;
   issue.issue.id = image.stem().string();
