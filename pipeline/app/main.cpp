@@ -22,6 +22,7 @@
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 #include <leptonica/allheaders.h>
+#include <poppler-global.h>
 #include <CLI/CLI.hpp>
 
 #include "batch/batch.hpp"
@@ -29,6 +30,7 @@
 #include "core/issue_json.hpp"
 #include "eval/eval.hpp"
 #include "export/export.hpp"
+#include "ingest/frames.hpp"
 #include "reassemble/reassemble.hpp"
 #include "review/corrections.hpp"
 #include "review/search.hpp"
@@ -166,7 +168,7 @@ int do_run(const RunArgs& args) {
       print_error(*e.error);
     } else if (!quiet && !bar) {
       fmt::print(stderr, "broadsheet: [{}/{}] {} {} ({:.1f} s)\n", e.done, e.total, e.issue_id,
-                 e.image.filename().string(), e.seconds);
+                 e.scan, e.seconds);
     }
     if (bar) {
       constexpr int kWidth = 30;
@@ -197,7 +199,7 @@ int do_run(const RunArgs& args) {
                report_name);
   }
   if (summary->issues_found == 0)
-    fmt::print(stderr, "broadsheet: warning: no page images (.tif .png .jpg .jp2) under {}\n",
+    fmt::print(stderr, "broadsheet: warning: no page images (.tif .png .jpg .jp2 .pdf) under {}\n",
                fmt::join(args.scans, ", "));
   else if (summary->issues == 0 && !quiet)
     fmt::print(stderr, "broadsheet: shard {} holds none of the {} issues: nothing to do\n",
@@ -310,10 +312,12 @@ int do_export(const std::string& out, const std::string& formats_csv, const std:
       continue;
     }
     fs::path scan_dir;
-    if (!scans.empty())
+    if (!scans.empty()) {
       scan_dir = fs::path(scans) / issue->issue.id;
-    else if (auto src = issue->provenance.find("source");
-             src != issue->provenance.end() && src->is_object())
+      // A multi-page file is an issue by itself: its id ends in the file's stem, not a folder.
+      if (!fs::is_directory(scan_dir)) scan_dir = scan_dir.parent_path();
+    } else if (auto src = issue->provenance.find("source");
+               src != issue->provenance.end() && src->is_object())
       scan_dir = src->value("folder", "");
     if (!scan_dir.empty() && !fs::is_directory(scan_dir)) {
       print_error({ErrorCode::InputMissing, "export", scan_dir,
@@ -368,6 +372,21 @@ int do_eval(const std::string& truth, const std::string& out, bool json) {
 
 // review: the web UI and API over OUT until Ctrl-C. The URL goes to stdout (first line) so scripts
 // and tests can read the port chosen by --port 0.
+// One page of a multi-page TIFF or PDF as PNG, for the review UI (browsers show neither).
+broadsheet::Result<std::string> render_frame_png(const fs::path& file, int frame) {
+  auto decoded = broadsheet::ingest::read_frame(file, frame);
+  if (!decoded) return tl::unexpected(decoded.error());
+  l_uint8* data = nullptr;
+  size_t size = 0;
+  if (pixWriteMemPng(&data, &size, decoded->pix.get(), 0.0F) != 0 || data == nullptr)
+    return broadsheet::fail(ErrorCode::InputUnreadable, "serve", file,
+                            "cannot encode page " + std::to_string(frame + 1) + " as PNG",
+                            "check the scan");
+  std::string png(reinterpret_cast<const char*>(data), size);
+  lept_free(data);
+  return png;
+}
+
 int do_serve(const broadsheet::review::ServeOptions& options) {
   auto server = broadsheet::review::Server::start(options);
   if (!server) {
@@ -426,6 +445,8 @@ int do_search(const std::string& out, const std::string& query, int limit, bool 
 int main(int argc, char** argv) {
   ensure_single_omp_thread(argv);
   setMsgSeverity(L_SEVERITY_NONE);  // Leptonica would print its own errors; ours name the file
+  // So would poppler, for a damaged PDF scan (ingest/frames.hpp).
+  poppler::set_debug_error_function([](const std::string&, void*) {}, nullptr);
 
   CLI::App app{
       "broadsheet: scanned newspaper pages in, structured articles out (issue.json).\n"
@@ -471,7 +492,8 @@ int main(int argc, char** argv) {
   std::string page_pipeline = "layout";
   CLI::App* page = app.add_subcommand(
       "page",
-      "Process one scan and print its issue.json (or write it with -o).\n"
+      "Process one scan (the first page of a multi-page TIFF or PDF) and print its issue.json\n"
+      "(or write it with -o).\n"
       "Example: broadsheet page scans/yangquan-ribao/2025-08-07/page-01.jpg -o page1.json");
   page->add_option("image", page_image, "Scan image")->required();
   page->add_option("-o,--out", page_out, "Write the JSON here instead of stdout");
@@ -571,6 +593,7 @@ int main(int argc, char** argv) {
     if (*serve) {
       serve_options.out = serve_out;
       serve_options.scans = serve_scans;
+      serve_options.render_frame = render_frame_png;
       return do_serve(serve_options);
     }
     if (*search_cmd) return do_search(search_out, search_query, search_limit, search_json);

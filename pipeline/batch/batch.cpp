@@ -323,11 +323,17 @@ Result<RunSummary> run(const RunOptions& options,
     outcomes[i].resize(issues[i].pages.size());
     keys[i].resize(issues[i].pages.size());
     content_hashes[i].resize(issues[i].pages.size());
+    // The frames of a multi-page file share its bytes: hash them once.
+    std::map<fs::path, std::string> file_hashes;
     for (size_t s = 0; s < issues[i].pages.size(); ++s) {
-      const fs::path& image = issues[i].pages[s];
-      const std::string name = image.filename().string();
-      const auto content = hash_file(image);
-      content_hashes[i][s] = content ? hex(*content) : "unreadable";
+      const ingest::ScanPage& scan = issues[i].pages[s];
+      const std::string name = scan_label(scan.path.filename().string(), scan.recorded_frame());
+      auto [known, fresh] = file_hashes.try_emplace(scan.path);
+      if (fresh) {
+        const auto content = hash_file(scan.path);
+        known->second = content ? hex(*content) : "unreadable";
+      }
+      content_hashes[i][s] = known->second;
       keys[i][s] = hex(fnv1a64(content_hashes[i][s] + "/" + std::to_string(s), fnv1a64(base_key)));
       auto it = manifests[i].scans.find(name);
       if (!options.force && it != manifests[i].scans.end() && it->second.key == keys[i][s] &&
@@ -428,12 +434,12 @@ Result<RunSummary> run(const RunOptions& options,
     for (size_t t = next++; t < tasks.size() && !stopping(); t = next++) {
       const PageTask task = tasks[t];
       const size_t i = task.issue_index;
-      const fs::path& image = issues[i].pages[task.scan_index];
+      const ingest::ScanPage& scan = issues[i].pages[task.scan_index];
       const fs::path issue_dir = options.out / issues[i].id;
       PageOptions page_options = options.page;
       if (options.debug_images) page_options.debug_dir = issue_dir / "debug";
       ScanOutcome outcome =
-          process_scan(engine, image, static_cast<int>(task.scan_index), page_options);
+          process_scan(engine, scan, static_cast<int>(task.scan_index), page_options);
 
       // Save the scan's result before it counts as done: a run killed after this point does not
       // read the scan again.
@@ -441,7 +447,7 @@ Result<RunSummary> run(const RunOptions& options,
       saved.issue.id = issues[i].id;
       saved.pages = outcome.pages;
       saved.provenance["seconds"] = outcome.seconds;
-      const std::string name = image.filename().string();
+      const std::string name = scan_label(scan.path.filename().string(), scan.recorded_frame());
       auto saved_ok = write_issue_json(page_result_path(issue_dir, name), saved);
 
       std::lock_guard lock(mutex);
@@ -449,7 +455,8 @@ Result<RunSummary> run(const RunOptions& options,
       ++summary.pages;
       page_seconds += outcome.seconds;
       ScanRecord& record = manifests[i].scans[name];
-      record.image = name;
+      record.image = scan.path.filename().string();
+      record.frame = scan.recorded_frame();
       record.key = keys[i][task.scan_index];
       record.content_hash = content_hashes[i][task.scan_index];
       record.seconds = outcome.seconds;
@@ -472,9 +479,13 @@ Result<RunSummary> run(const RunOptions& options,
       if (auto m = write_manifest(issue_dir / "manifest.json", manifests[i]); !m)
         summary.errors.push_back(m.error());
       if (on_page) {
-        PageEvent event{
-            issues[i].id, image,           done,
-            total,        outcome.seconds, outcome.error ? &summary.errors.back() : nullptr};
+        PageEvent event{issues[i].id,
+                        scan.path,
+                        name,
+                        done,
+                        total,
+                        outcome.seconds,
+                        outcome.error ? &summary.errors.back() : nullptr};
         on_page(event);
       }
       outcomes[i][task.scan_index] = std::move(outcome);
@@ -531,7 +542,9 @@ Result<Issue> read_single_page(const fs::path& image, const recognize::EngineOpt
                                const PageOptions& page_options) {
   auto tess = recognize::TesseractEngine::create(engine);
   if (!tess) return tl::unexpected(tess.error());
-  ScanOutcome outcome = process_scan(**tess, image, 0, page_options);
+  // The first page of a multi-page file, recorded as its frame 0.
+  const int frames = ingest::count_frames(image).value_or(1);
+  ScanOutcome outcome = process_scan(**tess, ingest::ScanPage{image, 0, frames}, 0, page_options);
   if (outcome.error) return tl::unexpected(*outcome.error);
   Issue issue;
   issue.issue.id = image.stem().string();

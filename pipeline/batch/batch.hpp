@@ -47,6 +47,8 @@ struct RunOptions {
 struct PageEvent {
   std::string issue_id;
   std::filesystem::path image;
+  /// The scan's name: the file name, "-f<k>" added for page k of a multi-page file.
+  std::string scan;
   int done = 0;
   int total = 0;
   double seconds = 0;
@@ -81,7 +83,8 @@ struct RunSummary {
 [[nodiscard]] Result<RunSummary> run(const RunOptions& options,
                                      const std::function<void(const PageEvent&)>& on_page = {});
 
-/// Reads one image into a one-page Issue with the given id (the `page` sub-command).
+/// Reads one image (the first page of a multi-page TIFF or PDF) into a one-page Issue with the
+/// given id (the `page` sub-command).
 [[nodiscard]] Result<Issue> read_single_page(const std::filesystem::path& image,
                                              const recognize::EngineOptions& engine,
                                              const PageOptions& page_options);

@@ -88,7 +88,9 @@ Manifest read_manifest(const fs::path& path) {
       r.status = s.value("status", "");
       r.error = s.value("error", nlohmann::json());
       r.seconds = s.value("seconds", 0.0);
-      if (!r.image.empty()) m.scans[r.image] = std::move(r);
+      if (s.contains("frame") && s["frame"].is_number_integer() && s["frame"].get<int>() >= 0)
+        r.frame = s["frame"].get<int>();
+      if (!r.image.empty()) m.scans[scan_label(r.image, r.frame)] = std::move(r);
     }
   }
   return m;
@@ -96,20 +98,20 @@ Manifest read_manifest(const fs::path& path) {
 
 Result<void> write_manifest(const fs::path& path, const Manifest& m) {
   nlohmann::json scans = nlohmann::json::array();
-  for (const auto& [image, r] : m.scans)
-    scans.push_back({{"image", r.image},
-                     {"content_hash", r.content_hash},
-                     {"key", r.key},
-                     {"status", r.status},
-                     {"error", r.error},
-                     {"seconds", r.seconds}});
+  for (const auto& [label, r] : m.scans) {
+    nlohmann::json scan = {{"image", r.image}, {"content_hash", r.content_hash},
+                           {"key", r.key},     {"status", r.status},
+                           {"error", r.error}, {"seconds", r.seconds}};
+    if (r.frame) scan["frame"] = *r.frame;
+    scans.push_back(std::move(scan));
+  }
   nlohmann::json j = {{"issue", m.issue_id}, {"issue_key", m.issue_key}, {"scans", scans}};
   return write_file_atomic(path,
                            j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
 
-fs::path page_result_path(const fs::path& issue_dir, const std::string& image) {
-  return issue_dir / "pages" / (image + ".json");
+fs::path page_result_path(const fs::path& issue_dir, const std::string& scan) {
+  return issue_dir / "pages" / (scan + ".json");
 }
 
 }  // namespace broadsheet::batch

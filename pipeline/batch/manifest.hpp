@@ -34,12 +34,13 @@ struct ScanRecord {
   std::string status;        ///< "ok" or "failed"
   nlohmann::json error;      ///< null when ok
   double seconds = 0;
+  std::optional<int> frame;  ///< 0-based page of a multi-page TIFF or PDF; unset for one image
 };
 
 struct Manifest {
   std::string issue_id;
   std::string issue_key;  ///< key of the issue.json last written (all scan keys together)
-  std::map<std::string, ScanRecord> scans;  ///< by image file name
+  std::map<std::string, ScanRecord> scans;  ///< by scan_label(image, frame) (core/issue.hpp)
 };
 
 /// Reads OUT/<issue>/manifest.json; a missing or unreadable manifest is an empty one (everything
@@ -47,8 +48,9 @@ struct Manifest {
 [[nodiscard]] Manifest read_manifest(const std::filesystem::path& path);
 [[nodiscard]] Result<void> write_manifest(const std::filesystem::path& path, const Manifest& m);
 
-/// Where a scan's page results are kept between runs: OUT/<issue>/pages/<image>.json.
+/// Where a scan's page results are kept between runs: OUT/<issue>/pages/<scan>.json, where <scan>
+/// is scan_label(image, frame): the file name, "-f<k>" added for page k of a multi-page file.
 [[nodiscard]] std::filesystem::path page_result_path(const std::filesystem::path& issue_dir,
-                                                     const std::string& image);
+                                                     const std::string& scan);
 
 }  // namespace broadsheet::batch

@@ -66,7 +66,8 @@ Result<std::vector<Page>> baseline_pages(recognize::TesseractEngine& engine,
 }
 
 Result<std::vector<Page>> layout_pages(recognize::TesseractEngine& engine,
-                                       const ingest::PageImage& image, const PageOptions& options) {
+                                       const ingest::ScanPage& scan, const ingest::PageImage& image,
+                                       const PageOptions& options) {
   std::vector<Page> pages;
   auto start = Clock::now();
   auto cleaned = preprocess::clean_page(image, options.preprocess);
@@ -136,6 +137,7 @@ Result<std::vector<Page>> layout_pages(recognize::TesseractEngine& engine,
 
     if (!options.debug_dir.empty()) {
       std::string name = fs::path(image.path).stem().string();
+      if (scan.frame_count > 1) name += "-f" + std::to_string(scan.frame + 1);
       if (cleaned->size() > 1) name += "-" + std::to_string(half + 1);
       segment::PageLayout shown;
       shown.regions = page.regions;
@@ -149,27 +151,34 @@ Result<std::vector<Page>> layout_pages(recognize::TesseractEngine& engine,
 
 }  // namespace
 
-ScanOutcome process_scan(recognize::TesseractEngine& engine, const fs::path& image, int scan_index,
-                         const PageOptions& options) {
+ScanOutcome process_scan(recognize::TesseractEngine& engine, const ingest::ScanPage& scan,
+                         int scan_index, const PageOptions& options) {
   const auto start = Clock::now();
+  const fs::path& image = scan.path;
   ScanOutcome out;
   auto fail_page = [&](Error error) {
     if (error.input.empty()) error.input = image;
+    // Which page of a multi-page file, unless the message says so already.
+    if (scan.frame_count > 1 && !error.message.starts_with("page "))
+      error.message = "page " + std::to_string(scan.frame + 1) + " of " +
+                      std::to_string(scan.frame_count) + ": " + error.message;
     Page page;
     page.scan_index = scan_index;
     page.image = image.filename().string();
+    if (auto frame = scan.recorded_frame()) page.extra["frame"] = *frame;
     page.extra["status"] = "failed";
     page.extra["error"] = to_json(error);
     out.pages = {std::move(page)};
     out.error = std::move(error);
   };
 
-  auto loaded = ingest::load_page(image);
+  auto loaded = ingest::load_page(image, scan.frame);
   if (!loaded) {
     fail_page(loaded.error());
   } else {
-    auto pages = options.pipeline == Pipeline::Baseline ? baseline_pages(engine, *loaded)
-                                                        : layout_pages(engine, *loaded, options);
+    auto pages = options.pipeline == Pipeline::Baseline
+                     ? baseline_pages(engine, *loaded)
+                     : layout_pages(engine, scan, *loaded, options);
     if (!pages) {
       fail_page(pages.error());
     } else {
@@ -178,7 +187,15 @@ ScanOutcome process_scan(recognize::TesseractEngine& engine, const fs::path& ima
         Page& page = out.pages[i];
         page.scan_index = scan_index;
         page.image = image.filename().string();
+        if (auto frame = scan.recorded_frame()) page.extra["frame"] = *frame;
         if (loaded->dpi_assumed) page.extra["dpi_assumed"] = true;
+        if (loaded->rasterised_dpi) {
+          page.extra["rasterised_dpi"] = *loaded->rasterised_dpi;
+          nlohmann::json& notes = page.extra["notes"];
+          if (!notes.is_array()) notes = nlohmann::json::array();
+          notes.insert(notes.begin(), "rasterised from PDF at " +
+                                          std::to_string(*loaded->rasterised_dpi) + " dpi");
+        }
         page.extra["status"] = "ok";
         renumber_page(page, static_cast<int>(i) + 1);
       }

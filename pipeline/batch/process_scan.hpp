@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "core/issue.hpp"
+#include "ingest/ingest.hpp"
 #include "preprocess/preprocess.hpp"
 #include "recognize/engine.hpp"
 #include "segment/segment.hpp"
@@ -27,7 +28,7 @@ struct PageOptions {
   preprocess::Options preprocess;
   segment::Options segment;
   /// When set, an overlay per page (regions coloured by kind, numbered in reading order) is
-  /// written here as <image stem>[-<half>].png.
+  /// written here as <image stem>[-f<frame>][-<half>].png (frame and half 1-based).
   std::filesystem::path debug_dir;
 };
 
@@ -40,9 +41,11 @@ struct ScanOutcome {
   double seconds = 0;
 };
 
-/// Processes one scan. Never throws for bad input: failures are in `error`.
+/// Processes one scan: one frame of a file. Its pages name the file in `image` and, for a
+/// multi-page file, the frame in extra "frame" (0-based); a PDF page notes that it was rasterised.
+/// Never throws for bad input: failures are in `error`.
 [[nodiscard]] ScanOutcome process_scan(recognize::TesseractEngine& engine,
-                                       const std::filesystem::path& image, int scan_index,
+                                       const ingest::ScanPage& scan, int scan_index,
                                        const PageOptions& options);
 
 /// Sets a page's number and rewrites its region ids to "p<number>-r<k>".

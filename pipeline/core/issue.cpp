@@ -102,6 +102,16 @@ std::vector<std::size_t> text_order(const Page& page, const std::vector<Article>
   return order;
 }
 
+std::optional<int> page_frame(const Page& page) {
+  const auto it = page.extra.find("frame");
+  if (it == page.extra.end() || !it->is_number_integer() || it->get<int>() < 0) return std::nullopt;
+  return it->get<int>();
+}
+
+std::string scan_label(const std::string& image, std::optional<int> frame) {
+  return frame ? image + "-f" + std::to_string(*frame + 1) : image;
+}
+
 std::string ordered_page_text(const Page& page, const std::vector<Article>& articles) {
   std::string text;
   for (std::size_t r : text_order(page, articles)) {

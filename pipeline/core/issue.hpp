@@ -107,6 +107,7 @@ struct Page {
   int page = 1;        ///< printed page number (版) where known, else 1-based scan order
   int scan_index = 0;  ///< 0-based position of the scan in the issue
   std::string image;   ///< file name of the scan, relative to the issue folder
+                       ///< (a multi-page TIFF or PDF: extra "frame" is the 0-based page in it)
   int width = 0;
   int height = 0;
   double dpi = 300;
@@ -174,6 +175,13 @@ struct Issue {
 /// it. Without articles it is the regions' own order.
 [[nodiscard]] std::vector<std::size_t> text_order(const Page& page,
                                                   const std::vector<Article>& articles);
+/// The 0-based frame (page) of the file a page was read from, for a multi-page TIFF or PDF (extra
+/// "frame"); nullopt for a page from a one-image file.
+[[nodiscard]] std::optional<int> page_frame(const Page& page);
+/// One name per scan where a file name is not enough (manifest entries, saved page results): the
+/// file name, with "-f<k>" (k 1-based) for frame k-1 of a multi-page file ("1919-04-03.tif-f2").
+[[nodiscard]] std::string scan_label(const std::string& image, std::optional<int> frame);
+
 /// The texts of the page's regions in text_order, separated by "\n" (empty texts skipped).
 [[nodiscard]] std::string ordered_page_text(const Page& page, const std::vector<Article>& articles);
 

@@ -56,6 +56,7 @@ Result<std::vector<Format>> parse_formats(std::string_view csv) {
 std::string page_stem(const Page& page) {
   std::string stem = std::filesystem::path(page.image).stem().string();
   if (stem.empty()) stem = "page-" + std::to_string(page.page);
+  if (auto frame = page_frame(page)) stem += "-f" + std::to_string(*frame + 1);
   if (auto half = page.extra.find("fold_half");
       half != page.extra.end() && half->is_number_integer())
     stem += "-" + std::to_string(half->get<int>() + 1);

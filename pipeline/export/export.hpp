@@ -24,8 +24,9 @@ inline constexpr Format kAllFormats[] = {Format::Json, Format::Alto, Format::Met
 /// unknown word and lists the known ones. json is always added: every other format is made from it.
 [[nodiscard]] Result<std::vector<Format>> parse_formats(std::string_view csv);
 
-/// File stem of a page's own files: the scan's stem, with "-1"/"-2" for the halves of a fold
-/// ("page-01", "scan-0003-2"). Unique within an issue.
+/// File stem of a page's own files: the scan's stem, with "-f<k>" for page k of a multi-page TIFF
+/// or PDF and "-1"/"-2" for the halves of a fold ("page-01", "scan-0003-2", "1919-04-03-f2").
+/// Unique within an issue.
 [[nodiscard]] std::string page_stem(const Page& page);
 
 /// Names of the files an issue's export writes, relative to the issue's output folder.

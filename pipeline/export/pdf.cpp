@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -53,6 +54,7 @@
 
 #include "core/text.hpp"
 #include "export/export.hpp"
+#include "ingest/frames.hpp"
 
 namespace broadsheet::exporter {
 
@@ -399,10 +401,53 @@ Picture bilevel_picture(PIX* pix) {
   return picture;
 }
 
+/// A decoded scan re-encoded as the page picture: deflated 1-bit for a bilevel scan, else JPEG.
+Result<Picture> encode_picture(PixPtr pix, const fs::path& path, int jpeg_quality) {
+  if (pixGetColormap(pix.get())) pix.reset(pixRemoveColormap(pix.get(), REMOVE_CMAP_BASED_ON_SRC));
+  if (pix && pixGetDepth(pix.get()) == 1) return bilevel_picture(pix.get());
+  if (pix && pixGetDepth(pix.get()) != 8 && pixGetDepth(pix.get()) != 32)
+    pix.reset(pixConvertTo8(pix.get(), 0));
+  if (!pix)
+    return fail(ErrorCode::InputUnreadable, kStage, path, "cannot convert image to gray or RGB",
+                "convert the scan to 8-bit gray or RGB");
+  if (pixGetDepth(pix.get()) == 32) pixSetSpp(pix.get(), 3);
+
+  l_uint8* jpeg_data = nullptr;
+  size_t jpeg_size = 0;
+  if (pixWriteMemJpeg(&jpeg_data, &jpeg_size, pix.get(), jpeg_quality, 0) != 0 || !jpeg_data)
+    return fail(ErrorCode::InputUnreadable, kStage, path, "cannot re-encode image as JPEG",
+                "convert the scan to 8-bit gray or RGB");
+  Picture picture;
+  picture.data.assign(reinterpret_cast<const char*>(jpeg_data), jpeg_size);
+  lept_free(jpeg_data);
+  picture.dict = image_dict(static_cast<int>(pixGetWidth(pix.get())),
+                            static_cast<int>(pixGetHeight(pix.get())),
+                            pixGetDepth(pix.get()) == 8 ? "/DeviceGray" : "/DeviceRGB", 8) +
+                 " /Filter /DCTDecode";
+  return picture;
+}
+
+bool is_pdf_file(const fs::path& path) {
+  std::string ext = path.extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext == ".pdf";
+}
+
 /// The scan as the page picture: a JPEG as it is (no loss, no time), any other image decoded by
-/// Leptonica and re-encoded (JPEG, or deflated 1-bit for a bilevel scan).
-Result<Picture> load_picture(const fs::path& path, int jpeg_quality) {
+/// Leptonica and re-encoded (JPEG, or deflated 1-bit for a bilevel scan). Page `frame` of a
+/// multi-page TIFF, and any page of a PDF (rasterised as ingest read it), come through
+/// ingest::read_frame and are re-encoded likewise.
+Result<Picture> load_picture(const fs::path& path, std::optional<int> frame, int jpeg_quality) {
   std::error_code ec;
+  if ((frame || is_pdf_file(path)) && fs::is_regular_file(path, ec)) {
+    auto decoded = ingest::read_frame(path, frame.value_or(0));
+    if (!decoded) {
+      Error e = decoded.error();
+      e.stage = kStage;
+      return tl::unexpected(std::move(e));
+    }
+    return encode_picture(PixPtr(decoded->pix.release()), path, jpeg_quality);
+  }
   if (!fs::exists(path, ec))
     return fail(ErrorCode::InputMissing, kStage, path, "scan image does not exist",
                 "the PDF is made from the scans that issue.json's pages name; pass the folder "
@@ -437,28 +482,7 @@ Result<Picture> load_picture(const fs::path& path, int jpeg_quality) {
   if (!pix)
     return fail(ErrorCode::InputUnreadable, kStage, path, "cannot decode image (damaged file?)",
                 "re-scan or restore the file");
-  if (pixGetColormap(pix.get())) pix.reset(pixRemoveColormap(pix.get(), REMOVE_CMAP_BASED_ON_SRC));
-  if (pix && pixGetDepth(pix.get()) == 1) return bilevel_picture(pix.get());
-  if (pix && pixGetDepth(pix.get()) != 8 && pixGetDepth(pix.get()) != 32)
-    pix.reset(pixConvertTo8(pix.get(), 0));
-  if (!pix)
-    return fail(ErrorCode::InputUnreadable, kStage, path, "cannot convert image to gray or RGB",
-                "convert the scan to 8-bit gray or RGB");
-  if (pixGetDepth(pix.get()) == 32) pixSetSpp(pix.get(), 3);
-
-  l_uint8* jpeg_data = nullptr;
-  size_t jpeg_size = 0;
-  if (pixWriteMemJpeg(&jpeg_data, &jpeg_size, pix.get(), jpeg_quality, 0) != 0 || !jpeg_data)
-    return fail(ErrorCode::InputUnreadable, kStage, path, "cannot re-encode image as JPEG",
-                "convert the scan to 8-bit gray or RGB");
-  Picture picture;
-  picture.data.assign(reinterpret_cast<const char*>(jpeg_data), jpeg_size);
-  lept_free(jpeg_data);
-  picture.dict = image_dict(static_cast<int>(pixGetWidth(pix.get())),
-                            static_cast<int>(pixGetHeight(pix.get())),
-                            pixGetDepth(pix.get()) == 8 ? "/DeviceGray" : "/DeviceRGB", 8) +
-                 " /Filter /DCTDecode";
-  return picture;
+  return encode_picture(std::move(pix), path, jpeg_quality);
 }
 
 // ---- The font -----------------------------------------------------------------------------------
@@ -583,15 +607,16 @@ Result<void> write_pdf(const Issue& issue, const fs::path& scan_dir, const fs::p
 
   // The two halves of a fold share one scan and so one image XObject; each half's page shows the
   // whole scan (its boxes are in the scan's pixels, so its text sits where it is printed) but
-  // carries only its own text.
+  // carries only its own text. The pages of a multi-page file each have their own.
   std::map<std::string, int> image_objects;
   std::vector<int> page_objects;
   for (const Page& page : issue.pages) {
-    int& image = image_objects[page.image];
+    const std::optional<int> frame = page_frame(page);
+    int& image = image_objects[scan_label(page.image, frame)];
     int image_w = 0;
     int image_h = 0;
     if (image == 0) {
-      auto picture = load_picture(scan_dir / page.image, options.jpeg_quality);
+      auto picture = load_picture(scan_dir / page.image, frame, options.jpeg_quality);
       if (!picture) return tl::unexpected(picture.error());
       image = pdf.reserve();
       pdf.stream(image, picture->dict, picture->data, picture->compress);
@@ -599,10 +624,14 @@ Result<void> write_pdf(const Issue& issue, const fs::path& scan_dir, const fs::p
     const double dpi = page.dpi > 0 && std::isfinite(page.dpi) ? page.dpi : kDefaultDpi;
     const double scale = 72.0 / dpi;
     if (page.width <= 0 || page.height <= 0) {
-      // issue.json without the scan size: read it from the image.
-      l_int32 format = 0, bps = 0, spp = 0, iscmap = 0;
+      // issue.json without the scan size: read it from the image (frame 0 for a one-image file).
+      l_int32 format = 0, bps = 0, spp = 0, iscmap = 0, res = 0;
       const fs::path scan = scan_dir / page.image;
-      if (pixReadHeader(scan.c_str(), &format, &image_w, &image_h, &bps, &spp, &iscmap) != 0)
+      const bool known = frame ? readHeaderTiff(scan.c_str(), *frame, &image_w, &image_h, &bps,
+                                                &spp, &res, &iscmap, &format) == 0
+                               : pixReadHeader(scan.c_str(), &format, &image_w, &image_h, &bps,
+                                               &spp, &iscmap) == 0;
+      if (!known)
         return fail(ErrorCode::InputUnreadable, kStage, scan, "cannot read the image size",
                     "re-scan or restore the file");
     }

@@ -23,15 +23,10 @@ std::string lower(std::string s) {
   return s;
 }
 
-struct PixDeleter {
-  void operator()(PIX* p) const { pixDestroy(&p); }
-};
-using PixPtr = std::unique_ptr<PIX, PixDeleter>;
-
 }  // namespace
 
 bool is_page_image(const fs::path& path) {
-  static const char* const kEndings[] = {".tif", ".tiff", ".png", ".jpg", ".jpeg", ".jp2"};
+  static const char* const kEndings[] = {".tif", ".tiff", ".png", ".jpg", ".jpeg", ".jp2", ".pdf"};
   const std::string ext = lower(path.extension().string());
   return std::any_of(std::begin(kEndings), std::end(kEndings),
                      [&](const char* e) { return ext == e; });
@@ -70,19 +65,48 @@ Result<std::vector<IssueScans>> find_issues(const fs::path& root) {
 
   std::vector<IssueScans> issues;
   for (auto& [folder, files] : by_folder) {
-    IssueScans issue;
-    issue.folder = folder;
     fs::path rel = fs::relative(folder, root, ec);
     if (ec || rel.empty() || rel == ".") rel = fs::absolute(root).lexically_normal().filename();
     if (rel.empty()) rel = fs::absolute(root).lexically_normal().parent_path().filename();
-    issue.id = rel.generic_string();
-    std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) {
+    const std::string folder_id = rel.generic_string();
+
+    // A multi-page TIFF or PDF is an issue by itself (DESIGN.md "Scan folders and issues"). A file
+    // whose pages cannot be counted stays a page here: reading it fails with the reason.
+    std::vector<fs::path> singles;
+    std::vector<std::pair<fs::path, int>> multis;
+    std::map<std::string, int> stems;
+    for (const fs::path& file : files) {
+      const std::string ext = lower(file.extension().string());
+      const bool may_hold_pages = ext == ".tif" || ext == ".tiff" || ext == ".pdf";
+      const auto count = may_hold_pages ? count_frames(file) : Result<int>(1);
+      if (count && *count > 1) {
+        multis.emplace_back(file, *count);
+        ++stems[file.stem().string()];
+      } else {
+        singles.push_back(file);
+      }
+    }
+    for (const auto& [file, count] : multis) {
+      IssueScans issue;
+      issue.folder = folder;
+      // The stem names the issue unless a sub-folder or another multi-page file has it already.
+      const std::string stem = file.stem().string();
+      const bool taken = stems[stem] > 1 || fs::is_directory(folder / stem, ec);
+      issue.id = folder_id + "/" + (taken ? file.filename().string() : stem);
+      for (int k = 0; k < count; ++k) issue.pages.push_back(ScanPage{file, k, count});
+      issues.push_back(std::move(issue));
+    }
+    if (singles.empty()) continue;
+    IssueScans issue;
+    issue.folder = folder;
+    issue.id = folder_id;
+    std::sort(singles.begin(), singles.end(), [](const fs::path& a, const fs::path& b) {
       const auto na = page_number_from_name(a.stem().string());
       const auto nb = page_number_from_name(b.stem().string());
       return std::make_tuple(na.value_or(1 << 30), a.filename().string()) <
              std::make_tuple(nb.value_or(1 << 30), b.filename().string());
     });
-    issue.pages = std::move(files);
+    for (fs::path& file : singles) issue.pages.push_back(ScanPage{std::move(file), 0, 1});
     issues.push_back(std::move(issue));
   }
   std::sort(issues.begin(), issues.end(),
@@ -91,58 +115,25 @@ Result<std::vector<IssueScans>> find_issues(const fs::path& root) {
 }
 
 Result<PageImage> load_page(const fs::path& path, const LoadOptions& options) {
-  std::error_code ec;
-  if (!fs::exists(path, ec))
-    return fail(ErrorCode::InputMissing, "ingest", path, "file does not exist", "check the path");
-  const auto size = fs::file_size(path, ec);
-  if (ec || size == 0)
-    return fail(ErrorCode::InputUnreadable, "ingest", path, "cannot decode image (file is empty)",
-                "re-scan or remove the file");
+  return load_page(path, 0, options);
+}
 
-  if (std::FILE* f = std::fopen(path.c_str(), "rb"); f != nullptr) {
-    std::fclose(f);
-  } else {
-    const int err = errno;
-    return fail(ErrorCode::InputUnreadable, "ingest", path,
-                std::string("cannot open the file (") + std::strerror(err) + ")",
-                err == EACCES ? "give this user read permission (chmod a+r) and run again"
-                              : "check the file and run again");
-  }
-
-  // Read the header first so that a file claiming an absurd size is refused before allocation.
-  l_int32 format = 0, w = 0, h = 0, bps = 0, spp = 0, iscmap = 0;
-  if (pixReadHeader(path.c_str(), &format, &w, &h, &bps, &spp, &iscmap) != 0)
-    return fail(ErrorCode::InputUnreadable, "ingest", path,
-                "cannot decode image (not a supported image file)",
-                "check that it is a TIFF, PNG, JPEG or JPEG 2000 scan");
-  if (static_cast<long long>(w) * h > options.max_pixels)
-    return fail(ErrorCode::InputRejected, "ingest", path,
-                "image claims " + std::to_string(w) + "x" + std::to_string(h) +
-                    " pixels, more than this build accepts",
-                "check the file; scans of a newspaper page are below 20000x20000 px");
-  if (w < options.min_side_px || h < options.min_side_px)
-    return fail(ErrorCode::InputRejected, "ingest", path,
-                "image is only " + std::to_string(w) + "x" + std::to_string(h) + " pixels",
-                "this is not a page scan; remove it from the folder");
-
-  PixPtr pix(pixRead(path.c_str()));
-  if (!pix)
-    return fail(ErrorCode::InputUnreadable, "ingest", path, "cannot decode image (damaged file?)",
-                "re-scan or remove the file");
-  PixPtr gray(pixConvertTo8(pix.get(), 0));
+Result<PageImage> load_page(const fs::path& path, int frame, const LoadOptions& options) {
+  auto decoded = read_frame(path, frame, options);
+  if (!decoded) return tl::unexpected(decoded.error());
+  Pix* pix = decoded->pix.get();
+  // pixConvertTo8 keeps the high byte of a 16-bit scan and maps 1-bit ink to 0, paper to 255.
+  PixPtr gray(pixGetDepth(pix) == 8 ? pixClone(pix) : pixConvertTo8(pix, 0));
   if (!gray)
     return fail(ErrorCode::InputUnreadable, "ingest", path, "cannot convert image to gray",
                 "convert the scan to 8-bit gray or RGB");
 
   PageImage page;
   page.path = path;
-  const l_int32 xres = pixGetXRes(pix.get());
-  if (xres < 70 || xres > 1200) {
-    page.dpi = options.assumed_dpi;
-    page.dpi_assumed = true;
-  } else {
-    page.dpi = xres;
-  }
+  page.frame = frame;
+  page.dpi = decoded->dpi;
+  page.dpi_assumed = decoded->dpi_assumed;
+  page.rasterised_dpi = decoded->rasterised_dpi;
   const int gw = static_cast<int>(pixGetWidth(gray.get()));
   const int gh = static_cast<int>(pixGetHeight(gray.get()));
   page.gray.create(gh, gw, CV_8UC1);

@@ -28,7 +28,7 @@ double overlap(const Anchor& anchor, const Anchor& article) {
   for (const RegionRef& b : article.regions) area_b += b.bbox.area();
   for (const RegionRef& a : anchor.regions)
     for (const RegionRef& b : article.regions)
-      if (a.image == b.image) inter += intersection_area(a.bbox, b.bbox);
+      if (a.same_scan(b)) inter += intersection_area(a.bbox, b.bbox);
   const long long uni = area_a + area_b - inter;
   return uni > 0 ? std::min(1.0, static_cast<double>(inter) / static_cast<double>(uni)) : 0.0;
 }
@@ -39,7 +39,7 @@ bool same_regions(const Anchor& a, const Anchor& b) {
   if (a.regions.size() != b.regions.size()) return false;
   for (const RegionRef& r : a.regions) {
     const bool found = std::any_of(b.regions.begin(), b.regions.end(), [&](const RegionRef& q) {
-      return q.image == r.image && q.id == r.id && (r.bbox.empty() || iou(q.bbox, r.bbox) >= 0.5);
+      return q.same_scan(r) && q.id == r.id && (r.bbox.empty() || iou(q.bbox, r.bbox) >= 0.5);
     });
     if (!found) return false;
   }
@@ -65,13 +65,13 @@ std::optional<size_t> find_article(const Issue& issue, const Anchor& anchor) {
   return std::nullopt;
 }
 
-// A region a correction names: same image and id with a box that still overlaps, else the region
-// of that image whose box overlaps most (IoU >= 0.5).
+// A region a correction names: same scan (image, and frame of a multi-page file) and id with a box
+// that still overlaps, else the region of that scan whose box overlaps most (IoU >= 0.5).
 std::optional<Located> find_region(const Issue& issue, const RegionRef& ref) {
   std::optional<Located> best;
   double best_score = 0;
   for (size_t p = 0; p < issue.pages.size(); ++p) {
-    if (issue.pages[p].image != ref.image) continue;
+    if (issue.pages[p].image != ref.image || page_frame(issue.pages[p]) != ref.frame) continue;
     for (size_t r = 0; r < issue.pages[p].regions.size(); ++r) {
       const Region& region = issue.pages[p].regions[r];
       const double score = ref.bbox.empty() ? 0.0 : iou(region.bbox, ref.bbox);
@@ -345,7 +345,7 @@ void apply_merge(Issue& issue, const Correction& c, Outcome& o, bool link) {
   for (const RegionRef& r : from_anchor->regions) {
     total += r.bbox.area();
     for (const RegionRef& q : now.regions)
-      if (q.image == r.image) inside += intersection_area(r.bbox, q.bbox);
+      if (q.same_scan(r)) inside += intersection_area(r.bbox, q.bbox);
   }
   if (total > 0 && static_cast<double>(inside) >= 0.5 * static_cast<double>(total)) {
     o.applied = true;

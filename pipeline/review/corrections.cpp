@@ -107,7 +107,9 @@ std::optional<Status> status_from_string(std::string_view s) {
 }
 
 json to_json(const RegionRef& r) {
-  return {{"image", r.image}, {"id", r.id}, {"bbox", {r.bbox.x, r.bbox.y, r.bbox.w, r.bbox.h}}};
+  json j = {{"image", r.image}, {"id", r.id}, {"bbox", {r.bbox.x, r.bbox.y, r.bbox.w, r.bbox.h}}};
+  if (r.frame) j["frame"] = *r.frame;
+  return j;
 }
 
 json to_json(const Anchor& a) {
@@ -142,6 +144,12 @@ Result<RegionRef> region_ref_from_json(const json& j) {
   RegionRef r;
   r.image = j["image"].get<std::string>();
   r.id = j["id"].get<std::string>();
+  if (j.contains("frame")) {
+    if (!j["frame"].is_number_integer() || j["frame"].get<int>() < 0)
+      return fail(ErrorCode::InputRejected, "review", {},
+                  "a region's frame is the 0-based page of a multi-page scan");
+    r.frame = j["frame"].get<int>();
+  }
   if (j.contains("bbox")) {
     const json& b = j["bbox"];
     if (!b.is_array() || b.size() != 4 || !b[0].is_number() || !b[1].is_number() ||
@@ -173,7 +181,7 @@ Result<Anchor> anchor_from_json(const json& j) {
 std::optional<RegionRef> region_ref_of(const Issue& issue, std::string_view id) {
   for (const Page& p : issue.pages)
     for (const Region& r : p.regions)
-      if (r.id == id) return RegionRef{p.image, r.id, r.bbox};
+      if (r.id == id) return RegionRef{p.image, r.id, r.bbox, page_frame(p)};
   return std::nullopt;
 }
 

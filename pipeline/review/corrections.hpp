@@ -79,6 +79,12 @@ struct RegionRef {
   std::string image;
   std::string id;
   Box bbox;
+  /// The page of a multi-page TIFF or PDF `image` is (page.extra "frame"); unset for one image.
+  std::optional<int> frame;
+  /// On the same scan: same file and, in a multi-page file, the same page of it.
+  [[nodiscard]] bool same_scan(const RegionRef& o) const {
+    return image == o.image && frame == o.frame;
+  }
 };
 
 /// The article a correction was made on: its id then and its regions.

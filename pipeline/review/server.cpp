@@ -5,6 +5,7 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -136,6 +137,7 @@ std::string content_type_of(const fs::path& p) {
   if (ext == ".png") return "image/png";
   if (ext == ".tif" || ext == ".tiff") return "image/tiff";
   if (ext == ".jp2") return "image/jp2";
+  if (ext == ".pdf") return "application/pdf";
   return "application/octet-stream";
 }
 
@@ -217,9 +219,12 @@ struct Server::Impl {
       if (!l) continue;
       const Issue& i = l->issue;
       json pages = json::array();
-      for (const Page& p : i.pages)
-        pages.push_back(
-            {{"page", p.page}, {"image", p.image}, {"width", p.width}, {"height", p.height}});
+      for (const Page& p : i.pages) {
+        json page = {
+            {"page", p.page}, {"image", p.image}, {"width", p.width}, {"height", p.height}};
+        if (auto frame = page_frame(p)) page["frame"] = *frame;
+        pages.push_back(std::move(page));
+      }
       issues.push_back({{"id", id},
                         {"date", i.issue.date ? json(*i.issue.date) : json(nullptr)},
                         {"newspaper", i.issue.newspaper ? json(*i.issue.newspaper) : json(nullptr)},
@@ -504,7 +509,8 @@ struct Server::Impl {
     send_json(res, {{"query", q}, {"hits", list}});
   }
 
-  void scan_image(const std::vector<std::string>& seg, httplib::Response& res) const {
+  void scan_image(const httplib::Request& req, const std::vector<std::string>& seg,
+                  httplib::Response& res) const {
     // Segments may hold encoded slashes: join, then check every component again.
     const std::string whole = join(seg, 1, seg.size());
     std::vector<std::string> parts;
@@ -522,11 +528,25 @@ struct Server::Impl {
     const std::string id = whole.substr(0, whole.size() - image.size() - 1);
     auto dir = issue_dir(id);
     if (!dir) return send_error(res, dir.error());
+    std::optional<int> frame;
+    if (req.has_param("frame")) {
+      const std::string f = req.get_param_value("frame");
+      int k = -1;
+      const auto [end, err] = std::from_chars(f.data(), f.data() + f.size(), k);
+      if (err != std::errc() || end != f.data() + f.size() || k < 0)
+        return send_error(res, {400, "frame must be a page number from 0"});
+      frame = k;
+    }
     auto issue = read_issue_json(*dir / "issue.json");
     if (!issue) return send_error(res, {500, issue.error().describe()});
-    if (std::none_of(issue->pages.begin(), issue->pages.end(),
-                     [&](const Page& p) { return p.image == image; }))
-      return send_error(res, {404, "no page " + image + " in issue " + id});
+    // A multi-page file's pages share its name: the frame tells them apart (frame 0 of a file
+    // without frames is the file itself).
+    if (std::none_of(issue->pages.begin(), issue->pages.end(), [&](const Page& p) {
+          return p.image == image && page_frame(p).value_or(0) == frame.value_or(0);
+        }))
+      return send_error(
+          res, {404, "no page " + image + (frame ? " frame " + std::to_string(*frame) : "") +
+                         " in issue " + id});
     fs::path folder;
     std::error_code ec;
     if (issue->provenance.is_object() && issue->provenance.contains("source") &&
@@ -538,10 +558,21 @@ struct Server::Impl {
         return send_error(
             res, {404, "the scans of " + id + " are not known: start serve with --scans SCANS"});
       folder = options.scans / fs::path(id);
+      // A multi-page file is an issue by itself: its id ends in the file's stem, not a folder.
+      if (!fs::is_directory(folder, ec)) folder = folder.parent_path();
     }
     const fs::path file = folder / image;
     if (!is_within(folder, file) || !fs::is_regular_file(file, ec))
       return send_error(res, {404, "scan not found: " + file.string()});
+    if (frame || content_type_of(file) == "application/pdf") {
+      if (!options.render_frame)
+        return send_error(res, {501, "this server cannot render pages of multi-page scans"});
+      auto png = options.render_frame(file, frame.value_or(0));
+      if (!png) return send_error(res, {500, png.error().describe()});
+      res.set_header("Cache-Control", "max-age=3600");
+      res.set_content(std::move(*png), "image/png");
+      return;
+    }
     std::ifstream in(file, std::ios::binary);
     std::ostringstream data;
     data << in.rdbuf();
@@ -587,7 +618,7 @@ struct Server::Impl {
     }
     if (n >= 1 && s[0] == "scans") {
       if (m != "GET") return send_error(res, {405, "scans are read-only"});
-      return scan_image(s, res);
+      return scan_image(req, s, res);
     }
     if (n < 2 || s[0] != "api") return send_error(res, {404, "not found"});
     if (s[1] == "search") {

@@ -16,6 +16,8 @@
 ///                                                      "accept", "article": "a5"} for a conflict
 ///   GET  /api/search?q=…&limit=50                     full-text search over corrected articles
 ///   GET  /scans/{id}/{image}                          a page image named by the pages
+///   GET  /scans/{id}/{image}?frame=k                  page k (0-based) of a multi-page TIFF or
+///                                                      PDF, as PNG (ServeOptions::render_frame)
 ///   GET  /                                            the UI (files embedded in the binary)
 ///
 /// Safety: paths are split on "/" before percent-decoding; a segment that decodes to "." or "..",
@@ -43,6 +45,10 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  ///< 0 = any free port
   size_t max_body_bytes = 1 << 20;
+  /// PNG bytes of page `frame` (0-based) of a multi-page TIFF or PDF, for /scans/...?frame=k and
+  /// for any PDF scan (browsers show neither). Set by the app from ingest/frames, so that this
+  /// library needs neither Leptonica nor poppler; unset, such requests get 501.
+  std::function<Result<std::string>(const std::filesystem::path& file, int frame)> render_frame;
 };
 
 class Server {

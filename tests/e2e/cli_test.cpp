@@ -7,8 +7,10 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
+#include <opencv2/imgcodecs.hpp>
 
 #include "cli.hpp"
 #include "core/issue_json.hpp"
@@ -181,6 +183,98 @@ TEST_F(CliTest, RunReadsGoodPagesAndNamesBadOnes) {
   EXPECT_LT(cer, 0.15) << "got: " << result->pages[0].text;
   EXPECT_TRUE(result->provenance.contains("tesseract"));
   EXPECT_GT(result->provenance["run"]["seconds"].get<double>(), 0.0);
+}
+
+/// `pdfinfo FILE`'s page count; -1 when pdfinfo is missing or fails.
+int pdf_page_count(const fs::path& pdf) {
+  FILE* pipe = popen(("pdfinfo '" + pdf.string() + "' 2>/dev/null").c_str(), "r");
+  if (pipe == nullptr) return -1;
+  std::string out;
+  std::array<char, 4096> buf{};
+  size_t n = 0;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
+  if (pclose(pipe) != 0) return -1;
+  const size_t at = out.find("Pages:");
+  return at == std::string::npos ? -1 : std::atoi(out.c_str() + at + 6);
+}
+
+// A multi-page TIFF is an issue by itself: one run writes one issue with a page per frame, each
+// with its own ALTO file and PDF page, and a second run reuses every frame.
+TEST_F(CliTest, RunReadsEachPageOfAMultiPageTiffAsOneIssue) {
+  const fs::path tessdata = default_tessdata();
+  if (!fs::exists(tessdata / "chi_tra.traineddata"))
+    GTEST_SKIP() << "chi_tra.traineddata not found in " << tessdata;
+  const fs::path pages = fs::path(test::kFixtureDir) / "pages";
+  std::vector<cv::Mat> frames;
+  for (const char* name : {"lead-column.png", "vertical-column.png"}) {
+    frames.push_back(cv::imread((pages / name).string(), cv::IMREAD_GRAYSCALE));
+    ASSERT_FALSE(frames.back().empty()) << "missing fixture " << pages / name;
+  }
+  const fs::path folder = dir_ / "scans" / "paper";
+  fs::create_directories(folder);
+  ASSERT_TRUE(cv::imwritemulti((folder / "1919-04-03.tif").string(), frames));
+
+  const fs::path out = dir_ / "out";
+  const Outcome o = run_cli("run " + (dir_ / "scans").string() + " -o " + out.string() +
+                            " --jobs 2 --formats json,alto,pdf");
+  ASSERT_EQ(o.exit_code, 0) << o.out;
+  const fs::path issue_dir = out / "paper" / "1919-04-03";
+  auto issue = read_issue_json(issue_dir / "issue.json");
+  ASSERT_TRUE(issue) << issue.error().describe();
+  EXPECT_EQ(issue->issue.id, "paper/1919-04-03");
+  ASSERT_EQ(issue->pages.size(), 2u);
+  for (int k = 0; k < 2; ++k) {
+    const Page& page = issue->pages[k];
+    EXPECT_EQ(page.image, "1919-04-03.tif");
+    EXPECT_EQ(page.extra.value("frame", -1), k);
+    EXPECT_EQ(page.extra.value("status", ""), "ok");
+    EXPECT_EQ(page.scan_index, k);
+    // Each page is its own frame, not frame 0 twice.
+    EXPECT_EQ(page.width, frames[k].cols);
+    EXPECT_EQ(page.height, frames[k].rows);
+    EXPECT_FALSE(page.regions.empty());
+  }
+  EXPECT_TRUE(fs::exists(issue_dir / "1919-04-03-f1.alto.xml"));
+  EXPECT_TRUE(fs::exists(issue_dir / "1919-04-03-f2.alto.xml"));
+  EXPECT_TRUE(fs::exists(issue_dir / "pages" / "1919-04-03.tif-f1.json"));
+  EXPECT_TRUE(fs::exists(issue_dir / "pages" / "1919-04-03.tif-f2.json"));
+  EXPECT_EQ(pdf_page_count(issue_dir / "issue.pdf"), 2);
+
+  // Resumed: both frames are up to date, neither is read again.
+  const Outcome again = run_cli("run " + (dir_ / "scans").string() + " -o " + out.string() +
+                                " --formats json,alto,pdf");
+  ASSERT_EQ(again.exit_code, 0) << again.out;
+  std::ifstream report_in(out / "report.json");
+  const auto report = nlohmann::json::parse(report_in, nullptr, false);
+  ASSERT_FALSE(report.is_discarded());
+  EXPECT_EQ(report.value("pages_reused", -1), 2) << report.dump();
+  EXPECT_EQ(report.value("pages_read", -1), 0) << report.dump();
+
+  // export --scans SCANS finds the file in the folder that holds it (the id ends in its stem).
+  fs::remove(issue_dir / "issue.pdf");
+  const Outcome exported = run_cli("export " + out.string() + " --scans " +
+                                   (dir_ / "scans").string() + " --formats pdf");
+  ASSERT_EQ(exported.exit_code, 0) << exported.out;
+  EXPECT_EQ(pdf_page_count(issue_dir / "issue.pdf"), 2);
+}
+
+// A damaged PDF scan is named, with what to do; the run goes on and exits 2.
+TEST_F(CliTest, TruncatedPdfIsNamedAndTheRunExitsTwo) {
+  const fs::path tessdata = default_tessdata();
+  if (!fs::exists(tessdata / "chi_tra.traineddata"))
+    GTEST_SKIP() << "chi_tra.traineddata not found in " << tessdata;
+  const fs::path folder = dir_ / "scans" / "paper" / "1950-01-01";
+  fs::create_directories(folder);
+  std::ofstream(folder / "page-01.pdf", std::ios::binary)
+      << "%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pa";
+  const Outcome o = run_cli("run " + (dir_ / "scans").string() + " -o " + (dir_ / "out").string());
+  EXPECT_EQ(o.exit_code, 2) << o.out;
+  EXPECT_NE(o.out.find("page-01.pdf"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("PDF"), std::string::npos) << o.out;
+  auto issue = read_issue_json(dir_ / "out" / "paper" / "1950-01-01" / "issue.json");
+  ASSERT_TRUE(issue) << issue.error().describe();
+  ASSERT_EQ(issue->pages.size(), 1u);
+  EXPECT_EQ(issue->pages[0].extra.value("status", ""), "failed");
 }
 
 }  // namespace

@@ -200,6 +200,55 @@ TEST_F(ApiTest, NoRequestPathLeavesTheServedFolders) {
                                           "scans/paper/2025-08-07/secret.txt"}));
 }
 
+// The pages of a multi-page TIFF share its name: /scans/ serves each by its frame, rendered by the
+// hook the app sets (ingest/frames); the scan folder of such an issue is the file's folder.
+TEST(ApiFramesTest, ServesEachPageOfAMultiPageScanByFrame) {
+  const fs::path dir = fs::temp_directory_path() / "broadsheet_api_frames";
+  fs::remove_all(dir);
+  Issue issue = test::review_sample_issue();
+  issue.issue.id = "paper/1919-04-03";
+  for (int k = 0; k < 2; ++k) {
+    issue.pages[k].image = "1919-04-03.tif";
+    issue.pages[k].extra["frame"] = k;
+  }
+  ASSERT_TRUE(write_issue_json(dir / "out" / issue.issue.id / "issue.json", issue));
+  fs::create_directories(dir / "scans" / "paper");
+  std::ofstream(dir / "scans" / "paper" / "1919-04-03.tif") << "II*\0 tiff bytes";
+  ServeOptions options;
+  options.out = dir / "out";
+  options.scans = dir / "scans";
+  options.port = 0;
+  options.render_frame = [](const fs::path& file, int frame) -> Result<std::string> {
+    return "PNG " + file.filename().string() + " " + std::to_string(frame);
+  };
+  auto server = Server::start(options);
+  ASSERT_TRUE(server) << server.error().describe();
+  std::thread thread([&] { (*server)->run(); });
+  httplib::Client client("127.0.0.1", (*server)->port());
+  for (int i = 0; i < 100 && !client.Get("/api/issues"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+
+  const std::string base = "/scans/paper/1919-04-03/1919-04-03.tif";
+  auto second = client.Get(base + "?frame=1");
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 200) << second->body;
+  EXPECT_EQ(second->body, "PNG 1919-04-03.tif 1");
+  EXPECT_EQ(second->get_header_value("Content-Type"), "image/png");
+  auto first = client.Get(base + "?frame=0");
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->body, "PNG 1919-04-03.tif 0");
+  EXPECT_EQ(client.Get(base + "?frame=2")->status, 404);   // the issue has no third page
+  EXPECT_EQ(client.Get(base + "?frame=-1")->status, 400);  // not a frame number
+  EXPECT_EQ(client.Get(base + "?frame=1x")->status, 400);
+  auto listed = json::parse(client.Get("/api/issues")->body, nullptr, false);
+  ASSERT_FALSE(listed.is_discarded());
+  EXPECT_EQ(listed["issues"][0]["pages"][1]["frame"], 1);
+
+  (*server)->stop();
+  thread.join();
+  fs::remove_all(dir);
+}
+
 TEST_F(ApiTest, ConcurrentSavesToOneArticleAreSerialised) {
   constexpr int kClients = 6;
   std::vector<std::thread> threads;

@@ -13,7 +13,10 @@
 #include <string>
 #include <vector>
 
+#include <cairo-pdf.h>
+#include <cairo.h>
 #include <gtest/gtest.h>
+#include <leptonica/allheaders.h>
 #include <poppler-document.h>
 #include <poppler-global.h>
 #include <poppler-image.h>
@@ -515,6 +518,81 @@ TEST_F(PdfSynthTest, MissingScanIsAnErrorNamingItAndLeavesNoFile) {
   EXPECT_FALSE(fs::exists(pdf));
   for (const auto& entry : fs::directory_iterator(dir_ / "out"))
     ADD_FAILURE() << "left behind: " << entry.path();
+}
+
+/// Mean gray (0..255) of page `index` (0-based) of a PDF, rendered at 18 dpi.
+double mean_gray(const fs::path& pdf, int index) {
+  std::unique_ptr<poppler::document> doc(poppler::document::load_from_file(pdf.string()));
+  if (!doc) return -1;
+  std::unique_ptr<poppler::page> page(doc->create_page(index));
+  if (!page) return -1;
+  poppler::page_renderer renderer;
+  renderer.set_image_format(poppler::image::format_gray8);
+  const poppler::image image = renderer.render_page(page.get(), 18, 18);
+  if (!image.is_valid()) return -1;
+  double sum = 0;
+  for (int y = 0; y < image.height(); ++y)
+    for (int x = 0; x < image.width(); ++x)
+      sum += static_cast<unsigned char>(image.const_data()[y * image.bytes_per_row() + x]);
+  return sum / (static_cast<double>(image.width()) * image.height());
+}
+
+TEST_F(PdfSynthTest, PagesOfAMultiPageTiffEachShowTheirOwnFrame) {
+  // Frame 0 light paper, frame 1 dark: each PDF page must show its own.
+  const fs::path tiff = dir_ / "1919-04-03.tif";
+  for (int k = 0; k < 2; ++k) {
+    Pix* frame = pixCreate(600, 800, 8);
+    pixSetAllArbitrary(frame, k == 0 ? 235 : 30);
+    pixSetResolution(frame, 100, 100);
+    ASSERT_EQ(pixWriteTiff(tiff.c_str(), frame, IFF_TIFF_ZIP, k == 0 ? "w" : "a"), 0);
+    pixDestroy(&frame);
+  }
+  Issue issue;
+  for (int k = 0; k < 2; ++k) {
+    issue.pages.push_back(
+        page_with({region(Direction::Horizontal, {{Box{50, 100, 300, 30}, "第一頁", 1}})}));
+    issue.pages[k].image = tiff.filename().string();
+    issue.pages[k].extra["frame"] = k;
+  }
+  const fs::path pdf = dir_ / "multi.pdf";
+  auto written = write_pdf(issue, dir_, pdf, options_);
+  ASSERT_TRUE(written) << written.error().describe();
+  EXPECT_EQ(count(read_file(pdf), "/Subtype /Image"), 2u);
+  EXPECT_GT(mean_gray(pdf, 0), 200);
+  EXPECT_LT(mean_gray(pdf, 1), 60);
+  // Distinct ALTO and hOCR names for the two pages of one file.
+  EXPECT_EQ(alto_file_name(issue.pages[0]), "1919-04-03-f1.alto.xml");
+  EXPECT_EQ(alto_file_name(issue.pages[1]), "1919-04-03-f2.alto.xml");
+  EXPECT_EQ(hocr_file_name(issue.pages[1]), "1919-04-03-f2.hocr");
+}
+
+TEST_F(PdfSynthTest, PagesOfAPdfScanAreRasterisedIntoTheSearchablePdf) {
+  // A two-page PDF scan: page 1 black, page 2 white, 200x300 pt (833x1250 px at 300 dpi).
+  const fs::path source = dir_ / "1950-01-01.pdf";
+  cairo_surface_t* surface = cairo_pdf_surface_create(source.c_str(), 200, 300);
+  cairo_t* cr = cairo_create(surface);
+  cairo_set_source_rgb(cr, 0, 0, 0);
+  cairo_paint(cr);
+  cairo_show_page(cr);
+  cairo_show_page(cr);
+  cairo_destroy(cr);
+  cairo_surface_finish(surface);
+  cairo_surface_destroy(surface);
+  Issue issue;
+  for (int k = 0; k < 2; ++k) {
+    issue.pages.push_back(page_with({}));
+    issue.pages[k].image = source.filename().string();
+    issue.pages[k].width = 833;
+    issue.pages[k].height = 1250;
+    issue.pages[k].dpi = 300;
+    issue.pages[k].extra["frame"] = k;
+  }
+  const fs::path pdf = dir_ / "from-pdf.pdf";
+  auto written = write_pdf(issue, dir_, pdf, options_);
+  ASSERT_TRUE(written) << written.error().describe();
+  EXPECT_EQ(count(read_file(pdf), "/Subtype /Image"), 2u);
+  EXPECT_LT(mean_gray(pdf, 0), 20);
+  EXPECT_GT(mean_gray(pdf, 1), 235);
 }
 
 TEST_F(PdfSynthTest, UnreadableScanIsAnErrorNamingIt) {

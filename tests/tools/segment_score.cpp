@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   struct Job {
-    std::filesystem::path image;
+    bs::ingest::ScanPage scan;
     bs::Page truth;
   };
   std::vector<Job> jobs;
@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
     threads.emplace_back([&, w] {
       for (std::size_t k = static_cast<std::size_t>(w); k < jobs.size();
            k += static_cast<std::size_t>(workers)) {
-        const auto image = bs::ingest::load_page(jobs[k].image);
+        const auto image = bs::ingest::load_page(jobs[k].scan.path, jobs[k].scan.frame);
         if (!image) continue;
         const auto clean = bs::preprocess::clean_page(*image);
         if (!clean || clean->empty()) continue;

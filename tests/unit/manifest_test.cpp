@@ -48,8 +48,9 @@ TEST(ManifestTest, RoundTripsAndForgivesDamage) {
   Manifest m;
   m.issue_id = "paper/2025-08-07";
   m.issue_key = "abc";
-  m.scans["page-01.jpg"] = {"page-01.jpg", "11", "22", "ok", nullptr, 3.5};
-  m.scans["page-02.jpg"] = {"page-02.jpg", "33", "44", "failed", {{"message", "empty"}}, 0.1};
+  m.scans["page-01.jpg"] = {"page-01.jpg", "11", "22", "ok", nullptr, 3.5, std::nullopt};
+  m.scans["page-02.jpg"] = {"page-02.jpg",          "33", "44",        "failed",
+                            {{"message", "empty"}}, 0.1,  std::nullopt};
   ASSERT_TRUE(write_manifest(dir / "manifest.json", m));
   const Manifest back = read_manifest(dir / "manifest.json");
   EXPECT_EQ(back.issue_id, m.issue_id);
@@ -58,6 +59,21 @@ TEST(ManifestTest, RoundTripsAndForgivesDamage) {
   EXPECT_EQ(back.scans.at("page-01.jpg").key, "22");
   EXPECT_EQ(back.scans.at("page-02.jpg").status, "failed");
   EXPECT_EQ(back.scans.at("page-02.jpg").error["message"], "empty");
+  EXPECT_FALSE(back.scans.at("page-01.jpg").frame.has_value());
+
+  // The pages of a multi-page file share its name: each is its own record, keyed by frame.
+  Manifest multi;
+  for (int f = 0; f < 2; ++f)
+    multi.scans[scan_label("1919-04-03.tif", f)] = {
+        "1919-04-03.tif", "55", "k" + std::to_string(f), "ok", nullptr, 1.0, f};
+  ASSERT_TRUE(write_manifest(dir / "manifest.json", multi));
+  const Manifest multi_back = read_manifest(dir / "manifest.json");
+  ASSERT_EQ(multi_back.scans.size(), 2u);
+  EXPECT_EQ(multi_back.scans.at("1919-04-03.tif-f1").key, "k0");
+  EXPECT_EQ(multi_back.scans.at("1919-04-03.tif-f2").key, "k1");
+  EXPECT_EQ(multi_back.scans.at("1919-04-03.tif-f2").frame, 1);
+  EXPECT_EQ(page_result_path("out", "1919-04-03.tif-f2"),
+            fs::path("out/pages/1919-04-03.tif-f2.json"));
 
   // A damaged manifest means "redo everything", never an error or a crash.
   std::ofstream(dir / "manifest.json") << "{\"scans\": [1, {\"image\": ";

@@ -115,6 +115,39 @@ TEST(ReviewApplyTest, ArticleFoundByOverlapWhenIdsAreRenumbered) {
   EXPECT_EQ(find(rerun, "a9")->text, "暑期托管班圓滿結業。");
 }
 
+TEST(ReviewApplyTest, PagesOfOneMultiPageFileAreNotConfused) {
+  // Both pages are frames of one TIFF: the same image name, told apart by the frame.
+  auto as_frames = [](Issue issue) {
+    for (int k = 0; k < 2; ++k) {
+      issue.pages[k].image = "1919-04-03.tif";
+      issue.pages[k].extra["frame"] = k;
+    }
+    return issue;
+  };
+  const Issue before = as_frames(review_sample_issue());
+  const Correction c = field_edit(before, "a3", Field::Text, "暑期托管班圓滿結業。");
+  ASSERT_EQ(c.anchor.regions.size(), 1u);
+  EXPECT_EQ(c.anchor.regions[0].frame, 1);
+  // Stored and read back, the anchor keeps its frame.
+  auto back = anchor_from_json(to_json(c.anchor));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->regions[0].frame, 1);
+
+  // A re-run renumbers a3 and its region; on the first page a2's region now lies exactly where
+  // a3's was on the second. Only the second page's region may take the correction.
+  Issue rerun = round_trip(as_frames(review_sample_issue()));
+  rerun.articles[2].id = "a9";
+  rerun.pages[1].regions[0].id = "p2-r7";
+  rerun.pages[1].regions[0].bbox = {110, 95, 790, 820};
+  rerun.articles[2].parts[0].region_ids = {"p2-r7"};
+  rerun.pages[0].regions[3].bbox = {100, 100, 800, 800};
+  const ApplyReport report = apply_corrections(rerun, {c});
+  EXPECT_EQ(report.conflicts, 0);
+  EXPECT_EQ(report.outcomes[0].article_id, "a9");
+  EXPECT_EQ(find(rerun, "a9")->text, "暑期托管班圓滿結業。");
+  EXPECT_NE(find(rerun, "a2")->text, "暑期托管班圓滿結業。");
+}
+
 TEST(ReviewApplyTest, CorrectionWhoseArticleVanishedIsKeptAsAConflict) {
   const Issue before = review_sample_issue();
   const Correction c = field_edit(before, "a3", Field::Headline, "托管班結業");

@@ -109,7 +109,9 @@ function renderPage() {
     for (const l of r.lines || [])
       if ((l.confidence ?? 1) < LOW_CONFIDENCE) overlays += `<div class="lowconf" style="${pct(l.bbox)}" title="confidence ${l.confidence.toFixed(2)}"></div>`;
   }
-  const src = `/scans/${enc(issue.issue.id)}/${enc(page.image)}`;
+  // A page of a multi-page TIFF or PDF names its file and its frame (0-based): served as PNG.
+  const frame = Number.isInteger(page.frame) ? `?frame=${page.frame}` : '';
+  const src = `/scans/${enc(issue.issue.id)}/${enc(page.image)}${frame}`;
   $('#view').innerHTML = bar + renderConflicts() +
     `<div class="page${state.moving ? ' moving' : ''}" id="page"><img id="scan" alt="scan of page ${page.page}" src="${src}">${overlays}</div>`;
   state.image = $('#scan');
