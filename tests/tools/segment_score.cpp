@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
         const auto layout = bs::segment::segment_page(clean->front(), jobs[k].truth.page);
         if (!layout) continue;
         score(jobs[k].truth.regions, layout->regions, tallies[static_cast<std::size_t>(w)],
-              misses_of, jobs[k].image.string());
+              misses_of, jobs[k].scan.path.string());
       }
     });
   }
