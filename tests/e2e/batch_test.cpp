@@ -256,13 +256,23 @@ TEST_F(BatchTest, RunKilledPartWayResumesAndEveryOutputParses) {
   const Child c = start({"run", (dir_ / "scans").string(), "-o", out.string(), "--jobs", "1"},
                         dir_ / "log1.txt");
   ASSERT_GT(c.pid, 0);
-  // Kill it as soon as the first page result is saved (or after a while, wherever it is).
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < deadline) {
+  // Kill it as soon as the first page counts as done: its result saved and the manifest that
+  // records it written after it (or after a while, wherever it is). Killed between the two, the
+  // page is read again, rightly, and nothing would be reused.
+  const fs::path manifest = out / "paper" / "2025-08-08" / "manifest.json";
+  auto recorded = [&] {
     std::error_code ec;
-    if (fs::exists(pages, ec) && !fs::is_empty(pages, ec)) break;
+    if (!fs::exists(pages, ec) || fs::is_empty(pages, ec) || !fs::exists(manifest, ec))
+      return false;
+    const auto m = nlohmann::json::parse(slurp(manifest), nullptr, false);
+    if (m.is_discarded() || !m.contains("scans")) return false;
+    for (const auto& s : m["scans"])
+      if (s.value("status", "") == "ok") return true;
+    return false;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline && !recorded())
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
   kill(c.pid, SIGKILL);
   EXPECT_EQ(wait_exit(c), 128 + SIGKILL);
 
