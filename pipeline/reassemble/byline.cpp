@@ -157,6 +157,16 @@ std::optional<std::pair<std::size_t, std::string>> lost_brackets(std::u32string_
 
 }  // namespace
 
+std::string surname_spelling(std::string_view names) {
+  std::u32string s = text::to_u32(names);
+  bool name_start = true;
+  for (char32_t& c : s) {
+    if (name_start && c == U'於') c = U'于';
+    name_start = text::is_space(c) || c == U'、';
+  }
+  return text::to_utf8(s);
+}
+
 bool starts_with_surname(std::u32string_view s) {
   return !s.empty() && kSurnames.find(s.front()) != std::u32string_view::npos;
 }

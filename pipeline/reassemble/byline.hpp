@@ -38,6 +38,11 @@ struct SplitByline {
 /// with (how a name list is told from a short phrase when OCR lost its brackets).
 [[nodiscard]] bool starts_with_surname(std::u32string_view text);
 
+/// Names spelled as names: 於, the preposition, where a name begins (at the start, after a
+/// space or 、) is 于, the surname, which chi_tra reads as 於 in traditional text:
+/// "於瑞健 楊靜" → "于瑞健 楊靜". Everything else is kept as it is.
+[[nodiscard]] std::string surname_spelling(std::string_view names);
+
 struct Credit {
   std::string text;    ///< the caption without the credit, trimmed
   std::string credit;  ///< "張澤慧攝", as printed (spaces at the ends trimmed)

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/text.hpp"
+#include "reassemble/byline.hpp"
 #include "reassemble/cues.hpp"
 #include "reassemble/detail.hpp"
 #include "reassemble/metadata.hpp"
@@ -204,7 +205,7 @@ Article build_article(const Issue& issue, const std::vector<Part>& parts, const 
   a.credit = root.credit;
   for (auto it = chain.parts.rbegin(); it != chain.parts.rend(); ++it) {
     if (parts[*it].byline) {
-      a.byline = parts[*it].byline;
+      a.byline = surname_spelling(*parts[*it].byline);
       break;
     }
   }

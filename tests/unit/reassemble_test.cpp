@@ -662,6 +662,26 @@ TEST(BylineTest, ReadsNameLists) {
   EXPECT_EQ(parse_byline("（郭\u3000贊）"), "郭 贊");
 }
 
+// chi_tra reads the surname 于 as the preposition 於, which no name starts with.
+TEST(BylineTest, SpellsTheSurnameYuWhereANameBegins) {
+  EXPECT_EQ(surname_spelling("於瑞健"), "于瑞健");
+  EXPECT_EQ(surname_spelling("陳勇 於芳"), "陳勇 于芳");
+  EXPECT_EQ(surname_spelling("王玉、於琳"), "王玉、于琳");
+  EXPECT_EQ(surname_spelling("本報記者 於坤濤"), "本報記者 于坤濤");
+  EXPECT_EQ(surname_spelling("張於明"), "張於明");  // inside a name: as read
+  EXPECT_EQ(surname_spelling("郁靜 子煜"), "郁靜 子煜");
+
+  Issue in;
+  in.pages.push_back(page(
+      0, {line("p1-r1", RegionKind::Headline, 300, 500, "雷健坤調研重點項目建設", 70),
+          column("p1-r2", 0, 620, "本報訊 8月6日，市委書記雷健坤深入郊區調研，聽取相關負責人匯報。",
+                 true, true),
+          line("p1-r3", RegionKind::Byline, 700, 800, "（於瑞健 楊靜）")}));
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 1u);
+  EXPECT_EQ(out.articles[0].byline, "于瑞健 楊靜");
+}
+
 TEST(BylineTest, RefusesWhatIsNotAByline) {
   EXPECT_FALSE(parse_byline("（以下簡稱《若干規定》）"));
   EXPECT_FALSE(parse_byline("（2024年7月30日）"));
