@@ -94,7 +94,7 @@ std::optional<std::string> parse_byline_u32(std::u32string_view t) {
 }
 
 // What OCR makes of 攝 at the end of a credit.
-constexpr std::u32string_view kSheMisreads = U"据據損振聶懾攜搔撮揖";
+constexpr std::u32string_view kSheMisreads = U"据據損振聶懾攜搔撮揖擴抽婚";
 
 std::size_t lost_she_start(std::u32string_view s) {
   std::size_t start = s.size();

@@ -741,6 +741,9 @@ TEST(BylineTest, SplitsAPhotoCredit) {
   c = split_credit("遊客在景區內參觀遊覽。\u3000梁霞慧");  // 攝 lost
   ASSERT_TRUE(c.has_value());
   EXPECT_EQ(c->byline, "梁霞慧");
+  c = split_credit("遊客在景區內參觀遊覽。曹德明擴");  // 攝 misread
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->byline, "曹德明");
   EXPECT_FALSE(split_credit("遊客在景區內參觀遊覽。"));
   EXPECT_FALSE(split_credit(""));
 }
