@@ -147,6 +147,17 @@ Box draw_column(cv::Mat& ink, int x, int y, int per_line, int lines, int cell, c
   return Box{x, y, per_line * cell, (lines - 1) * pitch + cell};
 }
 
+// A half-tone photo filling `box`: dots whose size follows a gradient from left to right.
+void draw_halftone(cv::Mat& ink, const Box& box) {
+  for (int y = 0; y < box.h; y += 6) {
+    for (int x = 0; x < box.w; x += 6) {
+      const double tone = 0.3 + 0.6 * (static_cast<double>(x) / box.w);
+      const int r = static_cast<int>(std::lround(3.2 * tone));
+      if (r > 0) cv::circle(ink, {box.x + x + 3, box.y + y + 3}, r, cv::Scalar(255), cv::FILLED);
+    }
+  }
+}
+
 // Three columns under a headline, a photo in the lower right, at 300 dpi with 30 px type.
 DrawnPage draw_page(bool with_photo) {
   DrawnPage page;
@@ -177,16 +188,7 @@ DrawnPage draw_page(bool with_photo) {
     // A half-tone photo under the short third column: dots whose size follows a gradient.
     const Box& third = page.columns[2];
     page.photo = Box{third.x, third.y + third.h + 2 * c, third.w, 900};
-    for (int y = 0; y < page.photo.h; y += 6) {
-      for (int x = 0; x < page.photo.w; x += 6) {
-        const double tone = 0.3 + 0.6 * (static_cast<double>(x) / page.photo.w);
-        const int r = static_cast<int>(std::lround(3.2 * tone));
-        if (r > 0) {
-          cv::circle(page.ink, {page.photo.x + x + 3, page.photo.y + y + 3}, r, cv::Scalar(255),
-                     cv::FILLED);
-        }
-      }
-    }
+    draw_halftone(page.ink, page.photo);
   }
   return page;
 }
@@ -354,6 +356,36 @@ TEST(SegmentPageTest, EstimatesBodyCharacterSize) {
 // ---- A synthesised page (tests/synth)
 // -------------------------------------------------------------
 
+// A synthesised page cleaned and segmented at its own dpi: its truth body regions, how many of
+// them an output body region matches at IoU >= 0.5, and the output body regions.
+struct BodyMatch {
+  int truth = 0;
+  int found = 0;
+  std::size_t output = 0;
+};
+
+void match_bodies(const synth::RenderedPage& rendered, const Page& truth, BodyMatch& out) {
+  ingest::PageImage image;
+  if (rendered.scan.channels() == 3) {
+    cv::cvtColor(rendered.scan, image.gray, cv::COLOR_BGR2GRAY);
+  } else {
+    image.gray = rendered.scan;
+  }
+  image.dpi = truth.dpi > 0 ? truth.dpi : 300;
+  const auto clean = preprocess::clean_page(image);
+  ASSERT_TRUE(clean) << clean.error().describe();
+  ASSERT_EQ(clean->size(), 1u);
+  const auto layout = segment_page(clean->front(), truth.page);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  const auto bodies = of_kind(*layout, RegionKind::Body);
+  out.output = bodies.size();
+  for (const Region& t : truth.regions) {
+    if (t.kind != RegionKind::Body) continue;
+    ++out.truth;
+    if (best_iou(t.bbox, bodies) >= 0.5) ++out.found;
+  }
+}
+
 TEST(SegmentPageTest, FindsTheBodyColumnsOfASynthesisedPage) {
   synth::Options options;
   options.seed = 5;
@@ -365,28 +397,11 @@ TEST(SegmentPageTest, FindsTheBodyColumnsOfASynthesisedPage) {
   ASSERT_FALSE(issue->pages.empty());
   const auto& rendered = issue->pages[1];
   const Page& truth = issue->truth.pages[1];
-  ingest::PageImage image;
-  if (rendered.scan.channels() == 3) {
-    cv::cvtColor(rendered.scan, image.gray, cv::COLOR_BGR2GRAY);
-  } else {
-    image.gray = rendered.scan;
-  }
-  image.dpi = 200;
-  const auto clean = preprocess::clean_page(image);
-  ASSERT_TRUE(clean) << clean.error().describe();
-  ASSERT_EQ(clean->size(), 1u);
-  const auto layout = segment_page(clean->front(), truth.page);
-  ASSERT_TRUE(layout) << layout.error().describe();
-  const auto bodies = of_kind(*layout, RegionKind::Body);
-  int truth_bodies = 0;
-  int found = 0;
-  for (const Region& t : truth.regions) {
-    if (t.kind != RegionKind::Body) continue;
-    ++truth_bodies;
-    if (best_iou(t.bbox, bodies) >= 0.5) ++found;
-  }
-  ASSERT_GT(truth_bodies, 0);
-  EXPECT_GE(found, 0.85 * truth_bodies) << found << " of " << truth_bodies << " body regions";
+  ASSERT_EQ(truth.dpi, 200);  // segmented at the dpi the page was rendered at
+  BodyMatch m;
+  ASSERT_NO_FATAL_FAILURE(match_bodies(rendered, truth, m));
+  ASSERT_GT(m.truth, 0);
+  EXPECT_GE(m.found, 0.85 * m.truth) << m.found << " of " << m.truth << " body regions";
 }
 
 // A narrow eight-column paper set in a light face at 200 dpi, its ink grey and blurred (seed 55
@@ -406,31 +421,13 @@ TEST(SegmentPageTest, KeepsTheColumnsOfALightFaceAtLowResolutionWhole) {
     ASSERT_GT(issue->pages.size(), k.page);
     const auto& rendered = issue->pages[k.page];
     const Page& truth = issue->truth.pages[k.page];
-    ingest::PageImage image;
-    if (rendered.scan.channels() == 3) {
-      cv::cvtColor(rendered.scan, image.gray, cv::COLOR_BGR2GRAY);
-    } else {
-      image.gray = rendered.scan;
-    }
-    image.dpi = truth.dpi > 0 ? truth.dpi : 300;
-    const auto clean = preprocess::clean_page(image);
-    ASSERT_TRUE(clean) << clean.error().describe();
-    ASSERT_EQ(clean->size(), 1u);
-    const auto layout = segment_page(clean->front(), truth.page);
-    ASSERT_TRUE(layout) << layout.error().describe();
-    const auto bodies = of_kind(*layout, RegionKind::Body);
-    int truth_bodies = 0;
-    int found = 0;
-    for (const Region& t : truth.regions) {
-      if (t.kind != RegionKind::Body) continue;
-      ++truth_bodies;
-      if (best_iou(t.bbox, bodies) >= 0.5) ++found;
-    }
-    ASSERT_GT(truth_bodies, 0);
+    BodyMatch m;
+    ASSERT_NO_FATAL_FAILURE(match_bodies(rendered, truth, m));
+    ASSERT_GT(m.truth, 0);
     const std::string where = issue->paper + "/" + issue->date + " page " + std::to_string(k.page);
-    EXPECT_GE(found, 0.9 * truth_bodies) << where << ": " << found << " of " << truth_bodies;
-    EXPECT_LE(static_cast<double>(bodies.size()), 1.5 * truth_bodies)
-        << where << ": " << bodies.size() << " body regions for " << truth_bodies;
+    EXPECT_GE(m.found, 0.9 * m.truth) << where << ": " << m.found << " of " << m.truth;
+    EXPECT_LE(static_cast<double>(m.output), 1.5 * m.truth)
+        << where << ": " << m.output << " body regions for " << m.truth;
   }
 }
 
@@ -504,13 +501,7 @@ TEST(SegmentPageTest, ABoxedPhotoWithItsCaptionIsNoAdvert) {
   const cv::Rect box(100, 1260, 900, 800);
   cv::rectangle(ink, box, cv::Scalar(255), 4);
   const Box photo{160, 1320, 780, 560};
-  for (int y = 0; y < photo.h; y += 6) {
-    for (int x = 0; x < photo.w; x += 6) {
-      const int r = static_cast<int>(std::lround(3.2 * (0.3 + 0.6 * x / photo.w)));
-      if (r > 0)
-        cv::circle(ink, {photo.x + x + 3, photo.y + y + 3}, r, cv::Scalar(255), cv::FILLED);
-    }
-  }
+  draw_halftone(ink, photo);
   // One line: draw_column indents it two cells and ends it halfway, as the last line of a
   // paragraph.
   const int caption_y = photo.y + photo.h + c / 2;
