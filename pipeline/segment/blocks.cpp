@@ -200,9 +200,14 @@ std::vector<TextLine> find_lines(const cv::Mat& ink, double char_px, const Optio
       const double small = std::min(p_size, static_cast<double>(q.height));
       const double big = std::max(p_size, static_cast<double>(q.height));
       if (q.x - (p.x + p.width) > options.word_gap_chars * std::max(big, char_px)) break;
-      if (gap < 0) continue;
       if (overlap(p.y, p.y + p.height, q.y, q.y + q.height) < 0.6 * small) continue;
       if (big > 1.45 * small && small > 0.5 * char_px) continue;
+      if (gap < 0) {
+        // Pieces of one row that overlap sideways are one line: the smear can cut a display
+        // character such as 只 into its top and its foot, each joined to a different neighbour.
+        dsu.unite(static_cast<int>(order[oi]), static_cast<int>(order[oj]));
+        continue;
+      }
       if (gap > options.word_gap_chars * std::max(small, 0.7 * char_px)) continue;
       if (best < 0 || gap < best_gap) {
         best = static_cast<int>(order[oj]);

@@ -554,6 +554,43 @@ TEST(SegmentPageTest, AHeadlineIsNotCutAtAGutterUnderIt) {
   EXPECT_EQ(of_kind(*layout, RegionKind::Body).size(), 3u);
 }
 
+// A display character whose top and foot are apart (只, 八 under 口) can end up in two pieces of
+// the line, the top joined to its left neighbour and the foot to its right one; the two pieces
+// overlap sideways and are still one line, one headline.
+TEST(SegmentPageTest, AHeadlineIsNotCutAtACharacterInTwoPieces) {
+  const int c = static_cast<int>(kChar);
+  cv::Mat ink = cv::Mat::zeros(2000, 1700, CV_8UC1);
+  cv::RNG rng(77);
+  for (int i = 0; i < 3; ++i) draw_column(ink, 100 + i * (15 * c + 18), 300, 15, 30, c, rng);
+  const int hc = 3 * c;
+  const int y = 150;
+  draw_display_line(ink, 100, y, 4, hc, rng);
+  const int x5 = 100 + 5 * hc;
+  const cv::Scalar white(255);
+  // 丁 on the left: ink at the right edge of its cell only high up.
+  cv::line(ink, {x5 - hc * 9 / 10, y + hc / 5}, {x5 - hc / 10, y + hc / 5}, white, 6);
+  cv::line(ink, {x5 - hc / 2, y + hc / 5}, {x5 - hc / 2, y + hc * 9 / 10}, white, 6);
+  // 只: 口 in the left two thirds of the cell, its foot lower and to the right.
+  cv::rectangle(ink, cv::Rect(x5 + hc / 10, y + hc / 10, hc * 55 / 100, hc * 3 / 10), white, 6);
+  cv::line(ink, {x5 + hc / 4, y + hc * 6 / 10}, {x5 + hc / 2, y + hc * 9 / 10}, white, 6);
+  cv::line(ink, {x5 + hc * 6 / 10, y + hc * 6 / 10}, {x5 + hc * 9 / 10, y + hc * 9 / 10}, white, 6);
+  // 上 on the right: ink at the left edge of its cell only low down.
+  cv::line(ink, {x5 + hc * 11 / 10, y + hc * 9 / 10}, {x5 + hc * 19 / 10, y + hc * 9 / 10}, white,
+           6);
+  cv::line(ink, {x5 + hc * 3 / 2, y + hc / 10}, {x5 + hc * 3 / 2, y + hc * 9 / 10}, white, 6);
+  const Box headline{100, y, 7 * hc, hc};
+  const auto layout = segment_page(clean_from_ink(ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  const auto headlines = of_kind(*layout, RegionKind::Headline);
+  ASSERT_EQ(headlines.size(), 1u);
+  EXPECT_GE(iou(headlines[0].bbox, headline), 0.8);
+  for (const Region& r : layout->regions) {
+    if (r.id != headlines[0].id) {
+      EXPECT_EQ(intersection_area(r.bbox, headline), 0) << r.id;
+    }
+  }
+}
+
 // Scratches in a margin (the wavy edge of a page border, a fold's shadow) are not lines of text:
 // recognize would read them as 一 and ～.
 TEST(SegmentPageTest, DropsScratchesInTheMargin) {
