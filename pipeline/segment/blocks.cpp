@@ -181,6 +181,30 @@ std::vector<TextLine> find_lines(const cv::Mat& ink, double char_px, const Optio
     return false;
   };
 
+  // The first glyph from column x going in direction step (+1 right, -1 left), within `span`
+  // columns of rows [y0, y1): is its ink only in the top or the bottom half of the rows?
+  auto corner_mark = [&](int x, int step, int span, int y0, int y1) {
+    y0 = std::max(0, y0);
+    y1 = std::min(ink.rows, y1);
+    if (y1 <= y0) return false;
+    int top = -1;
+    int bottom = -1;
+    for (int k = 0; k < span; ++k, x += step) {
+      if (x < 0 || x >= ink.cols) break;
+      const cv::Mat column = ink(cv::Range(y0, y1), cv::Range(x, x + 1));
+      if (cv::countNonZero(column) == 0) {
+        if (top >= 0) break;  // the glyph ends
+        continue;
+      }
+      for (int y = 0; y < column.rows; ++y) {
+        if (column.at<uchar>(y, 0) == 0) continue;
+        top = top < 0 ? y : std::min(top, y);
+        bottom = std::max(bottom, y);
+      }
+    }
+    return top >= 0 && bottom - top + 1 <= 0.5 * (y1 - y0);
+  };
+
   // Join pieces of one row, left to right.
   std::vector<std::size_t> order(pieces.size());
   std::iota(order.begin(), order.end(), 0);
@@ -221,8 +245,13 @@ std::vector<TextLine> find_lines(const cv::Mat& ink, double char_px, const Optio
     // Display type keeps its own letter spacing: a gap narrower than a third of its characters
     // is the space between two of them even where a gutter of the body below lines up with it.
     const double display = std::min(p_size, static_cast<double>(q.height));
-    const bool letter_space =
-        display >= options.headline_min_ratio * char_px && best_gap < 0.35 * display;
+    // Punctuation (“ 」 。) stands in a corner of its full-width cell, so beside it the space
+    // looks half a character wider.
+    const int half = static_cast<int>(std::lround(0.5 * display));
+    const bool mark =
+        corner_mark(q.x, 1, half, y0, y1) || corner_mark(p.x + p.width - 1, -1, half, y0, y1);
+    const bool letter_space = display >= options.headline_min_ratio * char_px &&
+                              best_gap < (mark ? 0.85 : 0.35) * display;
     if (best_gap >= g && !letter_space && is_gutter(p.x + p.width, q.x, y0, y1)) continue;
     if (rule_between_x(rules, p.x + p.width - 1, q.x + 1, y0, y1)) continue;
     dsu.unite(static_cast<int>(order[oi]), best);

@@ -591,6 +591,32 @@ TEST(SegmentPageTest, AHeadlineIsNotCutAtACharacterInTwoPieces) {
   }
 }
 
+// An opening quote stands at the right of its cell, so the space before it looks wider than a
+// letter space; where a gutter of the body below lines up with that space the headline is still
+// one (古籍修復演繹“慢功夫”).
+TEST(SegmentPageTest, AHeadlineIsNotCutBeforeAQuote) {
+  const int c = static_cast<int>(kChar);
+  cv::Mat ink = cv::Mat::zeros(2000, 1700, CV_8UC1);
+  cv::RNG rng(5);
+  for (int i = 0; i < 3; ++i) draw_column(ink, 100 + i * (15 * c + 18), 300, 15, 30, c, rng);
+  const int hc = 5 * c / 2;
+  const int y = 170;
+  const int x0 = 170;  // five characters, then “ over the first gutter, then four more
+  draw_display_line(ink, x0, y, 5, hc, rng);
+  const int xq = x0 + 5 * hc;
+  for (int k = 0; k < 2; ++k) {
+    cv::ellipse(ink, {xq + hc * (50 + 20 * k) / 100, y + hc / 4}, {hc / 8, hc / 5}, 20, 0, 360,
+                cv::Scalar(255), cv::FILLED);
+  }
+  draw_display_line(ink, xq + hc, y, 4, hc, rng);
+  const Box headline{x0, y, 10 * hc, hc};
+  const auto layout = segment_page(clean_from_ink(ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  const auto headlines = of_kind(*layout, RegionKind::Headline);
+  ASSERT_EQ(headlines.size(), 1u);
+  EXPECT_GE(iou(headlines[0].bbox, headline), 0.8);
+}
+
 // Scratches in a margin (the wavy edge of a page border, a fold's shadow) are not lines of text:
 // recognize would read them as 一 and ～.
 TEST(SegmentPageTest, DropsScratchesInTheMargin) {
