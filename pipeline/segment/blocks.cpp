@@ -224,6 +224,12 @@ std::vector<TextLine> find_lines(const cv::Mat& ink, double char_px, const Optio
       const double small = std::min(p_size, static_cast<double>(q.height));
       const double big = std::max(p_size, static_cast<double>(q.height));
       if (q.x - (p.x + p.width) > options.word_gap_chars * std::max(big, char_px)) break;
+      if ((p & q).area() >= 0.8 * std::min(p.area(), q.area())) {
+        // A piece inside another is part of its line, whatever its height: the foot of a display
+        // character (日 under 晉's top, 口 under 台's) when the smear did not reach a neighbour.
+        dsu.unite(static_cast<int>(order[oi]), static_cast<int>(order[oj]));
+        continue;
+      }
       if (overlap(p.y, p.y + p.height, q.y, q.y + q.height) < 0.6 * small) continue;
       if (big > 1.45 * small && small > 0.5 * char_px) continue;
       if (gap < 0) {

@@ -617,6 +617,43 @@ TEST(SegmentPageTest, AHeadlineIsNotCutBeforeAQuote) {
   EXPECT_GE(iou(headlines[0].bbox, headline), 0.8);
 }
 
+// The foot of a display character (日 under the top of 晉) can stand apart from its top and from
+// both neighbours; it is part of the headline, not a line of its own that the subheadline under
+// it would take in.
+TEST(SegmentPageTest, TheFootOfADisplayCharacterStaysInItsHeadline) {
+  const int c = static_cast<int>(kChar);
+  cv::Mat ink = cv::Mat::zeros(2000, 1700, CV_8UC1);
+  cv::RNG rng(11);
+  for (int i = 0; i < 3; ++i) draw_column(ink, 100 + i * (15 * c + 18), 400, 15, 30, c, rng);
+  const int hc = 3 * c;
+  const int y = 150;
+  const cv::Scalar white(255);
+  // 晉: two strokes across the top half of the cell, 日 narrow in the bottom half.
+  cv::line(ink, {100 + hc / 10, y + hc / 8}, {100 + hc * 9 / 10, y + hc / 8}, white, 6);
+  cv::line(ink, {100 + hc / 10, y + hc * 3 / 8}, {100 + hc * 9 / 10, y + hc * 3 / 8}, white, 6);
+  cv::rectangle(ink, cv::Rect(100 + hc * 3 / 10, y + hc * 11 / 20, hc * 4 / 10, hc * 4 / 10), white,
+                6);
+  draw_display_line(ink, 100 + hc, y, 8, hc, rng);
+  const Box headline{100, y, 9 * hc, hc};
+  // A subheadline of characters 1.4 body characters high, close under the headline.
+  const int sc = 7 * c / 5;
+  const int sy = y + hc + hc / 6;
+  for (int k = 0; k < 10; ++k) draw_glyph(ink, cv::Rect(100 + k * sc, sy, sc, sc), rng);
+  const Box subheadline{100, sy, 10 * sc, sc};
+  const auto layout = segment_page(clean_from_ink(ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  const auto headlines = of_kind(*layout, RegionKind::Headline);
+  ASSERT_EQ(headlines.size(), 1u);
+  EXPECT_GE(iou(headlines[0].bbox, headline), 0.8);
+  double best = 0;
+  for (const Region& r : layout->regions) {
+    if (r.id == headlines[0].id) continue;
+    EXPECT_EQ(intersection_area(r.bbox, headline), 0) << r.id << " " << to_string(r.kind);
+    best = std::max(best, iou(r.bbox, subheadline));
+  }
+  EXPECT_GE(best, 0.8);
+}
+
 // Scratches in a margin (the wavy edge of a page border, a fold's shadow) are not lines of text:
 // recognize would read them as 一 and ～.
 TEST(SegmentPageTest, DropsScratchesInTheMargin) {
