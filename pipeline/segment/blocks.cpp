@@ -125,6 +125,9 @@ std::vector<TextLine> find_lines(const cv::Mat& ink, double char_px, const Optio
     const cv::Rect r(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
                      stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
     if (std::max(r.width, r.height) < min_side) continue;  // dust
+    // A vertical sliver thinner than a stroke of body type: what is left of a broken column rule.
+    // Smeared text is never that thin; a lone 丨 would be at least a stroke wide.
+    if (r.width <= 0.1 * char_px && r.height >= 0.8 * char_px) continue;
     // Taller than any title, or a sparse outline: a page border, the dark edge of a scan, a frame
     // whose rules were not found. Never text.
     if (r.height > 12 * char_px) continue;

@@ -654,6 +654,34 @@ TEST(SegmentPageTest, TheFootOfADisplayCharacterStaysInItsHeadline) {
   EXPECT_GE(best, 0.8);
 }
 
+// What is left of a broken column rule between two columns is a sliver one or two pixels wide;
+// it is no line of text, and must not tie the headline under the columns to their last lines.
+TEST(SegmentPageTest, ARuleRemnantDoesNotJoinAHeadlineToTheColumnsAbove) {
+  const int c = static_cast<int>(kChar);
+  cv::Mat ink = cv::Mat::zeros(2000, 1700, CV_8UC1);
+  cv::RNG rng(3);
+  const int gutter = 2 * c;
+  std::vector<Box> columns;
+  for (int i = 0; i < 2; ++i)
+    columns.push_back(draw_column(ink, 100 + i * (15 * c + gutter), 150, 15, 20, c, rng));
+  const int rule_x = 100 + 15 * c + gutter / 2;
+  const int columns_end = columns[0].y + columns[0].h;
+  // What is left of the rule: a piece as long as the headline is high, reaching down from the
+  // columns' last lines to a character above the headline.
+  cv::line(ink, {rule_x, columns_end - c}, {rule_x, columns_end + c}, cv::Scalar(255), 1);
+  const int hc = 2 * c;
+  const int hy = columns_end + 2 * c;
+  const Box headline = draw_display_line(ink, rule_x + 2 * c, hy, 12, hc, rng);
+  for (int i = 0; i < 2; ++i)
+    draw_column(ink, 100 + i * (15 * c + gutter), hy + hc + c, 15, 10, c, rng);
+  const auto layout = segment_page(clean_from_ink(ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  const auto headlines = of_kind(*layout, RegionKind::Headline);
+  ASSERT_EQ(headlines.size(), 1u);
+  EXPECT_GE(iou(headlines[0].bbox, headline), 0.8);
+  for (const Box& column : columns) EXPECT_EQ(intersection_area(headlines[0].bbox, column), 0);
+}
+
 // Scratches in a margin (the wavy edge of a page border, a fold's shadow) are not lines of text:
 // recognize would read them as 一 and ～.
 TEST(SegmentPageTest, DropsScratchesInTheMargin) {
