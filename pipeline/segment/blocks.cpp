@@ -173,13 +173,37 @@ std::vector<TextLine> find_lines(const cv::Mat& ink, double char_px, const Optio
     }
     return false;
   };
-  auto is_gutter = [&](int x0, int x1, int y0, int y1) {
+  // A gap of a character or more in display type is no letter space; where a gutter with columns
+  // on both sides runs down from anywhere inside it, two headlines stand side by side.
+  auto flanked_at = [&](int x, int y0, int y1) {
+    const double band = 3.0 * char_px;
+    int left = 0;
+    int right = 0;
+    for (std::size_t k : by_top) {
+      const cv::Rect& r = pieces[k];
+      if (r.y > y1 + band) break;
+      if (r.y + r.height < y0 - band || r.height > 1.15 * char_px) continue;
+      if (r.y < y1 && r.y + r.height > y0) continue;
+      const int rx1 = r.x + r.width;
+      if (rx1 <= x && rx1 >= x - 1.5 * char_px && r.width >= 3 * char_px) ++left;
+      if (r.x >= x && r.x <= x + 3.0 * char_px && r.width >= 3 * char_px) ++right;
+      if (left >= 1 && right >= 1) return true;
+    }
+    return false;
+  };
+  auto is_gutter = [&](int x0, int x1, int y0, int y1, bool wide) {
     const int ya = y0 - 1;
     const int yb = y1;
+    int found = 0;  // 0 not yet looked, 1 flanked, -1 not flanked
     for (int x = std::max(0, x0); x < std::min(ink.cols, x1); ++x) {
       const double a = ya >= 0 ? up.at<std::uint16_t>(ya, x) : strip;
       const double b = yb < ink.rows ? down.at<std::uint16_t>(yb, x) : strip;
-      if (a >= reach && b >= reach && a + b + (y1 - y0) >= strip) return flanked(x0, x1, y0, y1);
+      if (a < reach || b < reach || a + b + (y1 - y0) < strip) continue;
+      if (found == 0) found = flanked(x0, x1, y0, y1) ? 1 : -1;
+      if (found > 0) return true;
+      if (!wide) return false;
+      // In a wide space, the white run down from it must be a gutter: long, columns both sides.
+      if (b >= strip && flanked_at(x, y0, y1)) return true;
     }
     return false;
   };
@@ -261,7 +285,12 @@ std::vector<TextLine> find_lines(const cv::Mat& ink, double char_px, const Optio
         corner_mark(q.x, 1, half, y0, y1) || corner_mark(p.x + p.width - 1, -1, half, y0, y1);
     const bool letter_space = display >= options.headline_min_ratio * char_px &&
                               best_gap < (mark ? 0.85 : 0.35) * display;
-    if (best_gap >= g && !letter_space && is_gutter(p.x + p.width, q.x, y0, y1)) continue;
+    // A blank gap as wide as a character: a quote mark standing in it (現 “一日) keeps it one line.
+    const bool wide = display >= options.headline_min_ratio * char_px && best_gap >= display &&
+                      std::none_of(pieces.begin(), pieces.end(), [&](const cv::Rect& r) {
+                        return (r & cv::Rect(p.x + p.width, y0, best_gap, y1 - y0)).area() > 0;
+                      });
+    if (best_gap >= g && !letter_space && is_gutter(p.x + p.width, q.x, y0, y1, wide)) continue;
     if (rule_between_x(rules, p.x + p.width - 1, q.x + 1, y0, y1)) continue;
     dsu.unite(static_cast<int>(order[oi]), best);
     max_gap[order[oi]] = std::max(max_gap[order[oi]], static_cast<double>(best_gap));

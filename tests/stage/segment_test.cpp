@@ -682,6 +682,28 @@ TEST(SegmentPageTest, ARuleRemnantDoesNotJoinAHeadlineToTheColumnsAbove) {
   for (const Box& column : columns) EXPECT_EQ(intersection_area(headlines[0].bbox, column), 0);
 }
 
+// Two headlines side by side, each over its own module, a blank space of more than a character
+// between them and a gutter running down from inside that space: two headlines, not one.
+TEST(SegmentPageTest, TwoHeadlinesSideBySideOverTheirModulesStayApart) {
+  const int c = static_cast<int>(kChar);
+  cv::Mat ink = cv::Mat::zeros(2000, 1700, CV_8UC1);
+  cv::RNG rng(21);
+  const int col = 8 * c + 18;
+  for (int i = 0; i < 4; ++i) draw_column(ink, 100 + i * col, 300, 8, 20, c, rng);
+  const int hc = 5 * c / 2;
+  // The space between them, 1.3 characters, holds the gutter between the second and third
+  // columns but starts and ends well away from its edges.
+  const int gutter_x = 100 + 2 * col - 18;
+  const Box left = draw_display_line(ink, gutter_x - 43 - 5 * hc, 180, 5, hc, rng);
+  const Box right = draw_display_line(ink, gutter_x + 50, 180, 5, hc, rng);
+  const auto layout = segment_page(clean_from_ink(ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  const auto headlines = of_kind(*layout, RegionKind::Headline);
+  ASSERT_EQ(headlines.size(), 2u);
+  EXPECT_GE(best_iou(left, headlines), 0.8);
+  EXPECT_GE(best_iou(right, headlines), 0.8);
+}
+
 // Scratches in a margin (the wavy edge of a page border, a fold's shadow) are not lines of text:
 // recognize would read them as 一 and ～.
 TEST(SegmentPageTest, DropsScratchesInTheMargin) {
