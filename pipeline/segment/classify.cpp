@@ -78,6 +78,37 @@ cv::Rect grown(const cv::Rect& r, int d) {
 
 }  // namespace
 
+namespace {
+
+// True when the line in `box` opens with a dash: over its first character's width the ink is one
+// thin horizontal stroke with no break (—— or —, which Tesseract reads as 一一).
+bool opens_with_dash(const cv::Mat& ink, const cv::Rect& box) {
+  const cv::Rect r = box & cv::Rect(0, 0, ink.cols, ink.rows);
+  if (r.width <= 0 || r.height <= 0) return false;
+  const int h = r.height;
+  const cv::Mat line = ink(r);
+  int start = 0;
+  while (start < line.cols && cv::countNonZero(line.col(start)) == 0) ++start;
+  const int span = static_cast<int>(0.9 * h);
+  if (start + span > line.cols) return false;
+  int top = h;
+  int low = -1;
+  int inked = 0;
+  for (int x = start; x < start + span; ++x) {
+    bool any = false;
+    for (int y = 0; y < h; ++y) {
+      if (line.at<uchar>(y, x) == 0) continue;
+      any = true;
+      top = std::min(top, y);
+      low = std::max(low, y);
+    }
+    inked += any ? 1 : 0;
+  }
+  return inked >= 0.8 * span && low - top + 1 <= 0.25 * h;
+}
+
+}  // namespace
+
 void classify(Page& page, int /*page_number*/, const Options& options) {
   const double c = page.frame.char_px;
   std::vector<Block>& blocks = page.blocks;
@@ -354,7 +385,13 @@ void classify(Page& page, int /*page_number*/, const Options& options) {
             (blocks[i].stroke / body_stroke) / 1.33 + (blocks[i].stroke / blocks[top].stroke) / 0.6;
       }
       const bool adjacent = blocks[i].box.y - bottom(blocks[top].box) <= 1.0 * c;
-      if (!deck_taken && adjacent && score >= 2.13 && blocks[i].size < blocks[top].size) {
+      // A line that opens with a dash (——記者手記) is a subheadline whatever its weight.
+      const bool dashed =
+          !blocks[i].lines.empty() &&
+          opens_with_dash(page.frame.ink,
+                          page.lines[static_cast<std::size_t>(blocks[i].lines[0])].box);
+      if (!deck_taken && adjacent && !dashed && score >= 2.13 &&
+          blocks[i].size < blocks[top].size) {
         blocks[top].box |= blocks[i].box;
         drop[i] = 1;
         deck_taken = true;

@@ -704,6 +704,27 @@ TEST(SegmentPageTest, TwoHeadlinesSideBySideOverTheirModulesStayApart) {
   EXPECT_GE(best_iou(right, headlines), 0.8);
 }
 
+// A line under a headline that opens with a dash (——記者手記) is a subheadline even when it is set
+// as heavy as a second deck.
+TEST(SegmentPageTest, ALineOpeningWithADashUnderAHeadlineIsASubheadline) {
+  const int c = static_cast<int>(kChar);
+  cv::Mat ink = cv::Mat::zeros(2000, 1700, CV_8UC1);
+  cv::RNG rng(8);
+  for (int i = 0; i < 3; ++i) draw_column(ink, 100 + i * (15 * c + 18), 450, 15, 25, c, rng);
+  const int hc = 3 * c;
+  const Box headline = draw_display_line(ink, 200, 150, 10, hc, rng);
+  const int sc = 8 * c / 5;
+  const int sy = 150 + hc + c / 3;
+  cv::line(ink, {300 + sc / 10, sy + sc / 2}, {300 + 2 * sc - sc / 10, sy + sc / 2},
+           cv::Scalar(255), 5);
+  draw_display_line(ink, 300 + 2 * sc, sy, 8, sc, rng);
+  const Box subheadline{300, sy, 10 * sc, sc};
+  const auto layout = segment_page(clean_from_ink(ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  EXPECT_GE(best_iou(headline, of_kind(*layout, RegionKind::Headline)), 0.8);
+  EXPECT_GE(best_iou(subheadline, of_kind(*layout, RegionKind::Subheadline)), 0.8);
+}
+
 // Scratches in a margin (the wavy edge of a page border, a fold's shadow) are not lines of text:
 // recognize would read them as 一 and ～.
 TEST(SegmentPageTest, DropsScratchesInTheMargin) {
