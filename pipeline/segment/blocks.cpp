@@ -25,6 +25,8 @@
 namespace broadsheet::segment::detail {
 namespace {
 
+constexpr double kReversedFill = 0.7;  // TextLine::fill of white type on a black bar
+
 struct Dsu {
   std::vector<int> parent;
   explicit Dsu(std::size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0); }
@@ -312,6 +314,7 @@ std::vector<TextLine> find_lines(const cv::Mat& ink, double char_px, const Optio
   for (TextLine& line : lines) {
     line.size = line.box.height;
     line.max_gap = widest_gap(ink, line.box);
+    line.fill = cv::countNonZero(ink(line.box)) / static_cast<double>(line.box.area());
   }
   return lines;
 }
@@ -374,6 +377,11 @@ std::vector<Block> link_blocks(std::vector<TextLine>& lines, double char_px, con
       if (gap > leading_chars * std::max(big, char_px)) break;
       if (gap < -0.3 * small) continue;
       if (big > options.size_ratio * small) continue;
+      // White type on a black bar (a reversed kicker) never shares a block with black type.
+      auto reversed = [&](const TextLine& l) {
+        return l.fill > kReversedFill && l.size >= 1.2 * char_px;
+      };
+      if (reversed(a) != reversed(b)) continue;
       const int ov = overlap(a.box.x, a.box.x + a.box.width, b.box.x, b.box.x + b.box.width);
       const int narrow = std::max(1, std::min(a.box.width, b.box.width));
       if (gap > leading_chars * unit) continue;

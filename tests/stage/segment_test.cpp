@@ -725,6 +725,26 @@ TEST(SegmentPageTest, ALineOpeningWithADashUnderAHeadlineIsASubheadline) {
   EXPECT_GE(best_iou(subheadline, of_kind(*layout, RegionKind::Subheadline)), 0.8);
 }
 
+// A kicker set white on a black bar (基層一線) over a headline is not part of the headline.
+TEST(SegmentPageTest, AReversedKickerIsNotPartOfTheHeadlineUnderIt) {
+  const int c = static_cast<int>(kChar);
+  cv::Mat ink = cv::Mat::zeros(2000, 1700, CV_8UC1);
+  cv::RNG rng(9);
+  for (int i = 0; i < 3; ++i) draw_column(ink, 100 + i * (15 * c + 18), 450, 15, 25, c, rng);
+  const int kc = 3 * c / 2;
+  const cv::Rect bar(200, 150, 4 * kc + kc / 2, kc + kc / 3);
+  cv::rectangle(ink, bar, cv::Scalar(255), cv::FILLED);
+  cv::Mat white = cv::Mat::zeros(ink.size(), CV_8UC1);
+  for (int k = 0; k < 4; ++k)
+    draw_glyph(white, cv::Rect(bar.x + kc / 4 + k * kc, bar.y + kc / 6, kc, kc), rng);
+  ink.setTo(0, white);
+  const int hc = 5 * c / 2;
+  const Box headline = draw_display_line(ink, 200, bar.y + bar.height + c / 3, 10, hc, rng);
+  const auto layout = segment_page(clean_from_ink(ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  EXPECT_GE(best_iou(headline, of_kind(*layout, RegionKind::Headline)), 0.8);
+}
+
 // Scratches in a margin (the wavy edge of a page border, a fold's shadow) are not lines of text:
 // recognize would read them as 一 and ～.
 TEST(SegmentPageTest, DropsScratchesInTheMargin) {

@@ -79,6 +79,7 @@ struct TextLine {
   int pieces = 1;      ///< ink pieces joined into it
   double max_gap = 0;  ///< widest run of empty columns inside it, px (a space)
   int block = -1;
+  double fill = 0;  ///< share of its box that is ink: over 0.7, white type on a black bar
 };
 
 /// Lines of text in `ink` (rules and photos already removed). Pieces of one line are joined over
