@@ -82,6 +82,9 @@ void classify(Page& page, int /*page_number*/, const Options& options) {
   const double c = page.frame.char_px;
   std::vector<Block>& blocks = page.blocks;
   const auto ratio = [&](const Block& b) { return b.size / c; };
+  const auto larger_body = [&](const Block& b) {
+    return b.lines.size() >= 3 && ratio(b) < options.larger_body_max_ratio;
+  };
   std::vector<char> drop(blocks.size(), 0);
 
   // ---- specks: stray punctuation, rule fragments, scratches ----
@@ -303,8 +306,10 @@ void classify(Page& page, int /*page_number*/, const Options& options) {
   for (std::size_t i = 0; i < blocks.size(); ++i) {
     if (drop[i] || caption[i]) continue;
     const double r = ratio(blocks[i]);
-    // Display lines stand one or two to a block; a body column with a few tall lines is not one.
-    const bool display = r >= options.headline_min_ratio ||
+    // Display lines stand one or two to a block; a body column with a few tall lines is not one,
+    // nor is a run of three or more lines in a larger face (an old page sets its lead stories
+    // larger than the rest).
+    const bool display = (r >= options.headline_min_ratio && !larger_body(blocks[i])) ||
                          (r >= options.kicker_min_ratio && blocks[i].lines.size() <= 2);
     blocks[i].kind = display ? RegionKind::Kicker : RegionKind::Body;
   }
@@ -426,7 +431,7 @@ void classify(Page& page, int /*page_number*/, const Options& options) {
     Block& b = blocks[i];
     if (b.kind == RegionKind::Body) {
       const double r = ratio(b);
-      if (r < 0.6 || r > 1.4) b.kind = RegionKind::Other;
+      if (r < 0.6 || (r > 1.4 && !larger_body(b))) b.kind = RegionKind::Other;
     }
   }
 

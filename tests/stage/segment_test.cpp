@@ -576,5 +576,69 @@ TEST(SegmentPageTest, DropsScratchesInTheMargin) {
   for (const Box& column : drawn.columns) EXPECT_GE(best_iou(column, bodies), 0.8);
 }
 
+// An old page of vertical columns (1919 晶報): each column led by a whole character, a punctuation
+// dot or circle half a character across beside many characters, in the gap between columns; here
+// and there a mark touches its glyph. The marks are no type: the columns are body of the body
+// size, not display lines half a size larger.
+TEST(SegmentPageTest, MarksBesideVerticalColumnsAreNoType) {
+  const int c = static_cast<int>(kChar);
+  // Drawn as the page turned a quarter counter-clockwise (columns as rows, the right-most column
+  // on top, the marks above the characters they stand beside), then turned upright.
+  cv::Mat turned = cv::Mat::zeros(2200, 1800, CV_8UC1);
+  cv::RNG rng(1919);
+  const int per_line = 24;
+  const int pitch = 2 * c;
+  const int x0 = 150;
+  const int y0 = 150;
+  const int lines = 30;
+  std::vector<Box> columns;
+  for (int block = 0; block < 2; ++block) {
+    const int bx = x0 + block * (per_line * c + 3 * c);
+    for (int l = 0; l < lines; ++l) {
+      const int y = y0 + l * pitch;
+      for (int k = 0; k < per_line; ++k) {
+        const cv::Rect cell(bx + k * c, y, c, c);
+        draw_glyph(turned, cell, rng);
+        const cv::Point centre(cell.x + c / 2, y);
+        if (k % 7 == 3) {
+          // Fused to the glyph's top stroke.
+          cv::circle(turned, {centre.x, y - c / 6}, c / 4, cv::Scalar(255), cv::FILLED);
+        } else if (k % 2 == 0) {
+          cv::circle(turned, {centre.x, y - c / 2}, c / 4, cv::Scalar(255), cv::FILLED);
+        }
+      }
+    }
+    columns.push_back(Box{bx, y0, per_line * c, (lines - 1) * pitch + c});
+  }
+  cv::Mat ink;
+  cv::rotate(turned, ink, cv::ROTATE_90_CLOCKWISE);
+  const auto layout = segment_page(clean_from_ink(ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  EXPECT_EQ(layout->direction, Direction::Vertical);
+  EXPECT_NEAR(layout->body_char_px, kChar, 0.25 * kChar);
+  EXPECT_TRUE(of_kind(*layout, RegionKind::Headline).empty());
+  EXPECT_TRUE(of_kind(*layout, RegionKind::Kicker).empty());
+  const auto bodies = of_kind(*layout, RegionKind::Body);
+  EXPECT_GE(bodies.size(), 2u);
+  long long covered = 0;
+  for (const Region& r : bodies) covered += r.bbox.area();
+  EXPECT_GE(10 * covered, 8 * (columns[0].area() + columns[1].area()));
+}
+
+// Old pages set their lead story in a face larger than the rest (1.6 times here): a block of many
+// lines of it is body, not a headline of many decks.
+TEST(SegmentPageTest, AManyLineBlockInALargerFaceIsBody) {
+  const int c = static_cast<int>(kChar);
+  cv::Mat ink = cv::Mat::zeros(2400, 1700, CV_8UC1);
+  cv::RNG rng(1600);
+  for (int i = 0; i < 3; ++i) draw_column(ink, 100 + i * (15 * c + 45), 900, 15, 30, c, rng);
+  const int big = static_cast<int>(1.6 * c);
+  const Box lead = draw_column(ink, 100, 150, 28, 8, big, rng);
+  const auto layout = segment_page(clean_from_ink(ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  EXPECT_TRUE(of_kind(*layout, RegionKind::Headline).empty());
+  EXPECT_GE(best_iou(lead, of_kind(*layout, RegionKind::Body)), 0.7);
+}
+
 }  // namespace
 }  // namespace broadsheet::segment
