@@ -449,6 +449,52 @@ void classify(Page& page, int /*page_number*/, const Options& options) {
     if (!near) drop[i] = 1;
   }
 
+  // ---- the margins: what stands apart from the printed page ----
+  // The printed page is one mass: its text blocks of three lines or more, blocks three
+  // characters long or more, photos, adverts and masthead or header, and whatever lies within two
+  // characters of it, link by link (a word of an advert beside its display type). A small block
+  // of one or two lines that no chain of such gaps reaches stands in the scan's margin, beyond the
+  // page's frame: a row of specks, a fold's dust.
+  {
+    std::vector<cv::Rect> mass;
+    std::vector<std::size_t> loose;
+    for (std::size_t i = 0; i < blocks.size(); ++i) {
+      if (drop[i]) continue;
+      // A byline or jump line is placed by its column already (at the foot of a vertical
+      // column it may stand far from the column's last character).
+      const cv::Rect& r = blocks[i].box;
+      if (blocks[i].lines.size() >= 3 || std::max(r.width, r.height) >= 3 * c ||
+          blocks[i].kind == RegionKind::Byline || blocks[i].kind == RegionKind::Jump) {
+        mass.push_back(blocks[i].box);
+      } else {
+        loose.push_back(i);
+      }
+    }
+    for (const Block& e : extra) mass.push_back(e.box);
+    if (!mass.empty()) {
+      const int reach = static_cast<int>(std::lround(2.0 * c));
+      std::vector<char> reached(loose.size(), 0);
+      for (bool grew = true; grew;) {
+        grew = false;
+        for (std::size_t k = 0; k < loose.size(); ++k) {
+          if (reached[k]) continue;
+          const cv::Rect around = grown(blocks[loose[k]].box, reach);
+          for (const cv::Rect& m : mass) {
+            if ((around & m).area() > 0) {
+              reached[k] = 1;
+              mass.push_back(blocks[loose[k]].box);
+              grew = true;
+              break;
+            }
+          }
+        }
+      }
+      for (std::size_t k = 0; k < loose.size(); ++k) {
+        if (!reached[k]) drop[loose[k]] = 1;
+      }
+    }
+  }
+
   // ---- assemble ----
   std::vector<Block> out;
   for (std::size_t i = 0; i < blocks.size(); ++i) {

@@ -640,5 +640,23 @@ TEST(SegmentPageTest, AManyLineBlockInALargerFaceIsBody) {
   EXPECT_GE(best_iou(lead, of_kind(*layout, RegionKind::Body)), 0.7);
 }
 
+// Specks in a scan's margin, beyond the printed page (a row of dust, the edge of the next sheet):
+// a small block of one or two lines that stands more than two characters from everything printed
+// is not a region, whatever its size of type.
+TEST(SegmentPageTest, DropsSmallBlocksFarOutInTheMargin) {
+  DrawnPage drawn = draw_page(false);
+  const int c = static_cast<int>(kChar);
+  cv::RNG rng(404);
+  // Two glyph-sized specks side by side, five characters under the columns.
+  for (int k = 0; k < 2; ++k) draw_glyph(drawn.ink, cv::Rect(700 + k * c, 2230, c, c), rng);
+  const Box margin{650, 2200, 200, 100};
+  const auto layout = segment_page(clean_from_ink(drawn.ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  for (const Region& r : layout->regions)
+    EXPECT_EQ(intersection_area(r.bbox, margin), 0) << r.id << " (" << to_string(r.kind) << ")";
+  const auto bodies = of_kind(*layout, RegionKind::Body);
+  for (const Box& column : drawn.columns) EXPECT_GE(best_iou(column, bodies), 0.8);
+}
+
 }  // namespace
 }  // namespace broadsheet::segment
