@@ -577,10 +577,10 @@ TEST(SegmentPageTest, DropsScratchesInTheMargin) {
 }
 
 // An old page of vertical columns (1919 晶報): each column led by a whole character, a punctuation
-// dot or circle half a character across beside many characters, in the gap between columns; here
-// and there a mark touches its glyph. The marks are no type: the columns are body of the body
-// size, not display lines half a size larger.
-TEST(SegmentPageTest, MarksBesideVerticalColumnsAreNoType) {
+// dot or circle half a character across beside many characters, on their right, in the gap
+// between columns; one in `fused_every` characters has its mark touching its glyph. The marks
+// are no type: the columns are body of the body size, not display lines half a size larger.
+void expect_marks_are_no_type(int fused_every) {
   const int c = static_cast<int>(kChar);
   // Drawn as the page turned a quarter counter-clockwise (columns as rows, the right-most column
   // on top, the marks above the characters they stand beside), then turned upright.
@@ -599,12 +599,11 @@ TEST(SegmentPageTest, MarksBesideVerticalColumnsAreNoType) {
       for (int k = 0; k < per_line; ++k) {
         const cv::Rect cell(bx + k * c, y, c, c);
         draw_glyph(turned, cell, rng);
-        const cv::Point centre(cell.x + c / 2, y);
-        if (k % 7 == 3) {
-          // Fused to the glyph's top stroke.
-          cv::circle(turned, {centre.x, y - c / 6}, c / 4, cv::Scalar(255), cv::FILLED);
+        const int x = cell.x + c / 2;
+        if (k % fused_every == fused_every / 2) {
+          cv::circle(turned, {x, y - c / 6}, c / 4, cv::Scalar(255), cv::FILLED);  // fused
         } else if (k % 2 == 0) {
-          cv::circle(turned, {centre.x, y - c / 2}, c / 4, cv::Scalar(255), cv::FILLED);
+          cv::circle(turned, {x, y - c / 2}, c / 4, cv::Scalar(255), cv::FILLED);
         }
       }
     }
@@ -623,6 +622,19 @@ TEST(SegmentPageTest, MarksBesideVerticalColumnsAreNoType) {
   long long covered = 0;
   for (const Region& r : bodies) covered += r.bbox.area();
   EXPECT_GE(10 * covered, 8 * (columns[0].area() + columns[1].area()));
+  // The right-most column's marks stand outside its type: the body ends at its characters.
+  const int right_edge = turned.rows - y0;
+  for (const Region& r : bodies) EXPECT_LE(r.bbox.x + r.bbox.w, right_edge + c / 6) << r.id;
+}
+
+TEST(SegmentPageTest, MarksBesideVerticalColumnsAreNoType) {
+  expect_marks_are_no_type(7);
+}
+
+// Marks fused to one character in three: a sixth of the line's length carries a mark on its
+// right (the frame's top), more than the one in ten trimmed on the left.
+TEST(SegmentPageTest, MarksFusedToManyCharactersAreNoType) {
+  expect_marks_are_no_type(3);
 }
 
 // Old pages set their lead story in a face larger than the rest (1.6 times here): a block of many
