@@ -449,6 +449,67 @@ void classify(Page& page, int /*page_number*/, const Options& options) {
     if (!near) drop[i] = 1;
   }
 
+  // ---- the page's frame: a long rule with next to nothing printed beyond it ----
+  // Old pages are printed inside a ruled frame; the scan shows paper, dust and the next sheet's
+  // edge beyond it. A rule along a side, at least half the page long, beyond which lies under
+  // 2 % of the area of its text, photos and adverts (masthead and header aside), is the frame: the
+  // blocks wholly beyond it are the scan's margin.
+  {
+    const cv::Rect page_rect(0, 0, page.frame.ink.cols, page.frame.ink.rows);
+    double total = 0;
+    const auto counted = [](const Block& e) {
+      return e.kind != RegionKind::Masthead && e.kind != RegionKind::Header;
+    };
+    for (std::size_t i = 0; i < blocks.size(); ++i) {
+      if (!drop[i]) total += blocks[i].box.area();
+    }
+    for (const Block& e : extra) {
+      if (counted(e)) total += e.box.area();
+    }
+    // side: 0 left, 1 right, 2 top, 3 bottom. beyond(r, at): r lies wholly beyond position `at`.
+    const int slack = static_cast<int>(std::lround(0.5 * c));
+    auto beyond = [&](const cv::Rect& r, int side, int at) {
+      switch (side) {
+        case 0:
+          return right(r) <= at + slack;
+        case 1:
+          return r.x >= at - slack;
+        case 2:
+          return bottom(r) <= at + slack;
+        default:
+          return r.y >= at - slack;
+      }
+    };
+    for (int side = 0; side < 4 && total > 0; ++side) {
+      const bool vertical_rule = side < 2;
+      int at = -1;
+      for (const Rule& r : page.rules) {
+        if (r.horizontal == vertical_rule) continue;
+        const double len = vertical_rule ? r.box.height : r.box.width;
+        if (len < 0.5 * (vertical_rule ? page_rect.height : page_rect.width)) continue;
+        const int pos = vertical_rule ? r.box.x + r.box.width / 2 : r.box.y + r.box.height / 2;
+        const bool outer = at < 0 || (side == 0 || side == 2 ? pos < at : pos > at);
+        if (outer) at = pos;
+      }
+      if (at < 0) continue;
+      double outside = 0;
+      for (std::size_t i = 0; i < blocks.size(); ++i) {
+        if (!drop[i] && beyond(blocks[i].box, side, at)) outside += blocks[i].box.area();
+      }
+      for (const Block& e : extra) {
+        if (counted(e) && beyond(e.box, side, at)) outside += e.box.area();
+      }
+      if (outside >= 0.02 * total) continue;
+      for (std::size_t i = 0; i < blocks.size(); ++i) {
+        if (!drop[i] && beyond(blocks[i].box, side, at)) drop[i] = 1;
+      }
+      extra.erase(
+          std::remove_if(extra.begin(), extra.end(),
+                         [&](const Block& e) { return counted(e) && beyond(e.box, side, at); }),
+          extra.end());
+    }
+  }
+
   // ---- the margins: what stands apart from the printed page ----
   // The printed page is one mass: its text blocks of three lines or more, blocks three
   // characters long or more, photos, adverts and masthead or header, and whatever lies within two

@@ -670,5 +670,23 @@ TEST(SegmentPageTest, DropsSmallBlocksFarOutInTheMargin) {
   for (const Box& column : drawn.columns) EXPECT_GE(best_iou(column, bodies), 0.8);
 }
 
+// A page printed inside a ruled frame (the 1919 and 1940 晶報): what the scan shows beyond the
+// frame — a streak of dust, the next sheet's edge — is no region, even when it is as long as a
+// word.
+TEST(SegmentPageTest, NothingBeyondThePagesFrame) {
+  DrawnPage drawn = draw_page(false);
+  const int c = static_cast<int>(kChar);
+  cv::rectangle(drawn.ink, cv::Rect(60, 110, 1520, 2000), cv::Scalar(255), 3);
+  cv::RNG rng(1940);
+  for (int k = 0; k < 4; ++k) draw_glyph(drawn.ink, cv::Rect(300 + k * c, 2160, c, c), rng);
+  const Box margin{250, 2140, 250, 80};
+  const auto layout = segment_page(clean_from_ink(drawn.ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  for (const Region& r : layout->regions)
+    EXPECT_EQ(intersection_area(r.bbox, margin), 0) << r.id << " (" << to_string(r.kind) << ")";
+  const auto bodies = of_kind(*layout, RegionKind::Body);
+  for (const Box& column : drawn.columns) EXPECT_GE(best_iou(column, bodies), 0.8);
+}
+
 }  // namespace
 }  // namespace broadsheet::segment
