@@ -345,6 +345,11 @@ TEST(SegmentOptionsTest, ValidateNamesTheBadField) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::BadArguments);
   EXPECT_NE(r.error().message.find("work_dpi"), std::string::npos);
+  Options low;
+  low.larger_body_max_ratio = 1.2;  // under headline_min_ratio: every headline would be body
+  const auto l = validate(low);
+  ASSERT_FALSE(l);
+  EXPECT_NE(l.error().message.find("larger_body_max_ratio"), std::string::npos);
 }
 
 TEST(SegmentPageTest, EstimatesBodyCharacterSize) {
