@@ -113,6 +113,9 @@ void classify(Page& page, int /*page_number*/, const Options& options) {
   const double c = page.frame.char_px;
   std::vector<Block>& blocks = page.blocks;
   const auto ratio = [&](const Block& b) { return b.size / c; };
+  const auto larger_body = [&](const Block& b) {
+    return b.lines.size() >= 3 && ratio(b) < options.larger_body_max_ratio;
+  };
   std::vector<char> drop(blocks.size(), 0);
 
   // ---- specks: stray punctuation, rule fragments, scratches ----
@@ -334,8 +337,10 @@ void classify(Page& page, int /*page_number*/, const Options& options) {
   for (std::size_t i = 0; i < blocks.size(); ++i) {
     if (drop[i] || caption[i]) continue;
     const double r = ratio(blocks[i]);
-    // Display lines stand one or two to a block; a body column with a few tall lines is not one.
-    const bool display = r >= options.headline_min_ratio ||
+    // Display lines stand one or two to a block; a body column with a few tall lines is not one,
+    // nor is a run of three or more lines in a larger face (an old page sets its lead stories
+    // larger than the rest).
+    const bool display = (r >= options.headline_min_ratio && !larger_body(blocks[i])) ||
                          (r >= options.kicker_min_ratio && blocks[i].lines.size() <= 2);
     blocks[i].kind = display ? RegionKind::Kicker : RegionKind::Body;
   }
@@ -463,7 +468,7 @@ void classify(Page& page, int /*page_number*/, const Options& options) {
     Block& b = blocks[i];
     if (b.kind == RegionKind::Body) {
       const double r = ratio(b);
-      if (r < 0.6 || r > 1.4) b.kind = RegionKind::Other;
+      if (r < 0.6 || (r > 1.4 && !larger_body(b))) b.kind = RegionKind::Other;
     }
   }
 
@@ -479,6 +484,113 @@ void classify(Page& page, int /*page_number*/, const Options& options) {
       near = (around & blocks[j].box).area() > 0;
     }
     if (!near) drop[i] = 1;
+  }
+
+  // ---- the page's frame: a long rule with next to nothing printed beyond it ----
+  // Old pages are printed inside a ruled frame; the scan shows paper, dust and the next sheet's
+  // edge beyond it. A rule along a side, at least half the page long, beyond which lies under
+  // 2 % of the area of its text, photos and adverts (masthead and header aside), is the frame: the
+  // blocks wholly beyond it are the scan's margin.
+  {
+    const cv::Rect page_rect(0, 0, page.frame.ink.cols, page.frame.ink.rows);
+    double total = 0;
+    const auto counted = [](const Block& e) {
+      return e.kind != RegionKind::Masthead && e.kind != RegionKind::Header;
+    };
+    for (std::size_t i = 0; i < blocks.size(); ++i) {
+      if (!drop[i]) total += blocks[i].box.area();
+    }
+    for (const Block& e : extra) {
+      if (counted(e)) total += e.box.area();
+    }
+    // side: 0 left, 1 right, 2 top, 3 bottom. beyond(r, at): r lies wholly beyond position `at`.
+    const int slack = static_cast<int>(std::lround(0.5 * c));
+    auto beyond = [&](const cv::Rect& r, int side, int at) {
+      switch (side) {
+        case 0:
+          return right(r) <= at + slack;
+        case 1:
+          return r.x >= at - slack;
+        case 2:
+          return bottom(r) <= at + slack;
+        default:
+          return r.y >= at - slack;
+      }
+    };
+    for (int side = 0; side < 4 && total > 0; ++side) {
+      const bool vertical_rule = side < 2;
+      int at = -1;
+      for (const Rule& r : page.rules) {
+        if (r.horizontal == vertical_rule) continue;
+        const double len = vertical_rule ? r.box.height : r.box.width;
+        if (len < 0.5 * (vertical_rule ? page_rect.height : page_rect.width)) continue;
+        const int pos = vertical_rule ? r.box.x + r.box.width / 2 : r.box.y + r.box.height / 2;
+        const bool outer = at < 0 || (side == 0 || side == 2 ? pos < at : pos > at);
+        if (outer) at = pos;
+      }
+      if (at < 0) continue;
+      double outside = 0;
+      for (std::size_t i = 0; i < blocks.size(); ++i) {
+        if (!drop[i] && beyond(blocks[i].box, side, at)) outside += blocks[i].box.area();
+      }
+      for (const Block& e : extra) {
+        if (counted(e) && beyond(e.box, side, at)) outside += e.box.area();
+      }
+      if (outside >= 0.02 * total) continue;
+      for (std::size_t i = 0; i < blocks.size(); ++i) {
+        if (!drop[i] && beyond(blocks[i].box, side, at)) drop[i] = 1;
+      }
+      extra.erase(
+          std::remove_if(extra.begin(), extra.end(),
+                         [&](const Block& e) { return counted(e) && beyond(e.box, side, at); }),
+          extra.end());
+    }
+  }
+
+  // ---- the margins: what stands apart from the printed page ----
+  // The printed page is one mass: its text blocks of three lines or more, blocks three
+  // characters long or more, photos, adverts and masthead or header, and whatever lies within two
+  // characters of it, link by link (a word of an advert beside its display type). A small block
+  // of one or two lines that no chain of such gaps reaches stands in the scan's margin, beyond the
+  // page's frame: a row of specks, a fold's dust.
+  {
+    std::vector<cv::Rect> mass;
+    std::vector<std::size_t> loose;
+    for (std::size_t i = 0; i < blocks.size(); ++i) {
+      if (drop[i]) continue;
+      // A byline or jump line is placed by its column already (at the foot of a vertical
+      // column it may stand far from the column's last character).
+      const cv::Rect& r = blocks[i].box;
+      if (blocks[i].lines.size() >= 3 || std::max(r.width, r.height) >= 3 * c ||
+          blocks[i].kind == RegionKind::Byline || blocks[i].kind == RegionKind::Jump) {
+        mass.push_back(blocks[i].box);
+      } else {
+        loose.push_back(i);
+      }
+    }
+    for (const Block& e : extra) mass.push_back(e.box);
+    if (!mass.empty()) {
+      const int reach = static_cast<int>(std::lround(2.0 * c));
+      std::vector<char> reached(loose.size(), 0);
+      for (bool grew = true; grew;) {
+        grew = false;
+        for (std::size_t k = 0; k < loose.size(); ++k) {
+          if (reached[k]) continue;
+          const cv::Rect around = grown(blocks[loose[k]].box, reach);
+          for (const cv::Rect& m : mass) {
+            if ((around & m).area() > 0) {
+              reached[k] = 1;
+              mass.push_back(blocks[loose[k]].box);
+              grew = true;
+              break;
+            }
+          }
+        }
+      }
+      for (std::size_t k = 0; k < loose.size(); ++k) {
+        if (!reached[k]) drop[loose[k]] = 1;
+      }
+    }
   }
 
   // ---- assemble ----

@@ -155,6 +155,51 @@ void remove_marks(cv::Mat& ink, double max_side_px) {
   }
 }
 
+void remove_side_marks(cv::Mat& ink, double char_px) {
+  if (char_px <= 0 || ink.empty()) return;
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
+  const double small = 0.6 * char_px;
+  // Glyph ink: components at least `small` long and not a thin stroke alone (a rule in a gutter
+  // stands between the lines, beside the marks).
+  cv::Mat glyphs = cv::Mat::zeros(ink.size(), CV_8UC1);
+  std::vector<char> candidate(static_cast<std::size_t>(n), 0);
+  for (int i = 1; i < n; ++i) {
+    const int w = stats.at<int>(i, cv::CC_STAT_WIDTH);
+    const int h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+    const int side = std::max(w, h);
+    if (side < small) {
+      candidate[static_cast<std::size_t>(i)] = 1;
+      continue;
+    }
+    if (std::min(w, h) < 0.25 * char_px || side > 4 * char_px) continue;
+    const cv::Rect r(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP), w, h);
+    glyphs(r).setTo(255, labels(r) == i);
+  }
+  cv::Mat sum;
+  cv::integral(glyphs > 0, sum, CV_32S);
+  const cv::Rect page(0, 0, ink.cols, ink.rows);
+  const int reach = std::max(1, static_cast<int>(std::lround(1.2 * char_px)));
+  std::vector<uchar> keep(static_cast<std::size_t>(n), 255);
+  keep[0] = 0;
+  for (int i = 1; i < n; ++i) {
+    if (!candidate[static_cast<std::size_t>(i)]) continue;
+    const cv::Rect r =
+        cv::Rect(stats.at<int>(i, cv::CC_STAT_LEFT) - reach, stats.at<int>(i, cv::CC_STAT_TOP),
+                 stats.at<int>(i, cv::CC_STAT_WIDTH) + 2 * reach,
+                 stats.at<int>(i, cv::CC_STAT_HEIGHT)) &
+        page;
+    const int inked = sum.at<int>(r.y + r.height, r.x + r.width) - sum.at<int>(r.y, r.x + r.width) -
+                      sum.at<int>(r.y + r.height, r.x) + sum.at<int>(r.y, r.x);
+    if (inked == 0) keep[static_cast<std::size_t>(i)] = 0;
+  }
+  for (int y = 0; y < ink.rows; ++y) {
+    const int* l = labels.ptr<int>(y);
+    uchar* g = ink.ptr<uchar>(y);
+    for (int x = 0; x < ink.cols; ++x) g[x] = keep[static_cast<std::size_t>(l[x])];
+  }
+}
+
 bool looks_vertical(const cv::Mat& ink, double char_px) {
   // Small marks out first: 1919 papers punctuate with a dot beside every character, in the gap
   // between columns, where it would bridge the columns into "lines" across.

@@ -59,6 +59,10 @@ Result<void> validate(const Options& o) {
   if (!(o.size_ratio >= 1 && o.size_ratio <= 3)) return bad("size_ratio", "must be 1..3");
   if (!(o.kicker_min_ratio >= 1 && o.kicker_min_ratio <= o.headline_min_ratio))
     return bad("kicker_min_ratio", "must be at least 1 and at most headline_min_ratio");
+  if (!(o.larger_body_max_ratio >= o.headline_min_ratio &&
+        o.larger_body_max_ratio <= o.masthead_min_ratio))
+    return bad("larger_body_max_ratio",
+               "must be between headline_min_ratio and masthead_min_ratio");
   if (!(o.headline_min_ratio <= o.masthead_min_ratio))
     return bad("headline_min_ratio", "must be at most masthead_min_ratio");
   if (!(o.jump_chars >= 3 && o.jump_chars <= 12)) return bad("jump_chars", "must be 3..12");
@@ -142,12 +146,15 @@ Result<PageLayout> segment_page(const preprocess::CleanPage& page, int page_numb
       // Old vertical pages punctuate with a dot or circle beside every character, in the gap
       // between columns; out of the way, the columns stand apart.
       detail::remove_marks(text_ink, 0.4 * c);
+      // Larger marks (a circle of 0.5 characters) are told from parts of characters by where
+      // they stand: beside the column.
+      detail::remove_side_marks(text_ink, c);
     }
     if (!no_text) {
       const std::vector<cv::Rect> boxes = detail::find_boxes(text_ink, c);
       work.rules = detail::find_rules(text_ink, c, options, work.photos);
       work.frames = detail::find_frames(work.rules, c, boxes);
-      work.lines = detail::find_lines(text_ink, c, options, work.rules);
+      work.lines = detail::find_lines(text_ink, c, options, work.rules, vertical);
       work.blocks = detail::group_blocks(work.lines, text_ink, c, options, work.rules, work.photos);
     }
     detail::classify(work, page_number, options);

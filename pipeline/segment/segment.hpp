@@ -68,6 +68,10 @@ struct Options {
   double headline_min_ratio = 1.45;
   double kicker_min_ratio = 1.25;
   double masthead_min_ratio = 4.0;
+  /// A block of three or more lines below this ratio is body text set in a larger face (old
+  /// pages set lead stories larger than the rest), not a headline: headlines stand one or two
+  /// lines to a block, and a three-deck one is set larger still (dev pages: 2.5 and over).
+  double larger_body_max_ratio = 2.0;
   /// Jump lines are set as 7 characters "（下轉第三版）". A single short line whose width over
   /// height lies in [jump_chars − 2.5, jump_chars] (the brackets set the height; a bracket lost
   /// by the binariser shortens it) is taken for a jump line where a jump line stands: right-aligned

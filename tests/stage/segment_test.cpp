@@ -345,6 +345,11 @@ TEST(SegmentOptionsTest, ValidateNamesTheBadField) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::BadArguments);
   EXPECT_NE(r.error().message.find("work_dpi"), std::string::npos);
+  Options low;
+  low.larger_body_max_ratio = 1.2;  // under headline_min_ratio: every headline would be body
+  const auto l = validate(low);
+  ASSERT_FALSE(l);
+  EXPECT_NE(l.error().message.find("larger_body_max_ratio"), std::string::npos);
 }
 
 TEST(SegmentPageTest, EstimatesBodyCharacterSize) {
@@ -759,6 +764,118 @@ TEST(SegmentPageTest, DropsScratchesInTheMargin) {
   cv::rectangle(drawn.ink, cv::Rect(900, 2240, 6 * c, static_cast<int>(0.7 * c)), cv::Scalar(255),
                 cv::FILLED);
   const Box margin{250, 2200, 1300, 120};
+  const auto layout = segment_page(clean_from_ink(drawn.ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  for (const Region& r : layout->regions)
+    EXPECT_EQ(intersection_area(r.bbox, margin), 0) << r.id << " (" << to_string(r.kind) << ")";
+  const auto bodies = of_kind(*layout, RegionKind::Body);
+  for (const Box& column : drawn.columns) EXPECT_GE(best_iou(column, bodies), 0.8);
+}
+
+// An old page of vertical columns (1919 晶報): each column led by a whole character, a punctuation
+// dot or circle half a character across beside many characters, on their right, in the gap
+// between columns; one in `fused_every` characters has its mark touching its glyph. The marks
+// are no type: the columns are body of the body size, not display lines half a size larger.
+void expect_marks_are_no_type(int fused_every) {
+  const int c = static_cast<int>(kChar);
+  // Drawn as the page turned a quarter counter-clockwise (columns as rows, the right-most column
+  // on top, the marks above the characters they stand beside), then turned upright.
+  cv::Mat turned = cv::Mat::zeros(2200, 1800, CV_8UC1);
+  cv::RNG rng(1919);
+  const int per_line = 24;
+  const int pitch = 2 * c;
+  const int x0 = 150;
+  const int y0 = 150;
+  const int lines = 30;
+  std::vector<Box> columns;
+  for (int block = 0; block < 2; ++block) {
+    const int bx = x0 + block * (per_line * c + 3 * c);
+    for (int l = 0; l < lines; ++l) {
+      const int y = y0 + l * pitch;
+      for (int k = 0; k < per_line; ++k) {
+        const cv::Rect cell(bx + k * c, y, c, c);
+        draw_glyph(turned, cell, rng);
+        const int x = cell.x + c / 2;
+        if (k % fused_every == fused_every / 2) {
+          cv::circle(turned, {x, y - c / 6}, c / 4, cv::Scalar(255), cv::FILLED);  // fused
+        } else if (k % 2 == 0) {
+          cv::circle(turned, {x, y - c / 2}, c / 4, cv::Scalar(255), cv::FILLED);
+        }
+      }
+    }
+    columns.push_back(Box{bx, y0, per_line * c, (lines - 1) * pitch + c});
+  }
+  cv::Mat ink;
+  cv::rotate(turned, ink, cv::ROTATE_90_CLOCKWISE);
+  const auto layout = segment_page(clean_from_ink(ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  EXPECT_EQ(layout->direction, Direction::Vertical);
+  EXPECT_NEAR(layout->body_char_px, kChar, 0.25 * kChar);
+  EXPECT_TRUE(of_kind(*layout, RegionKind::Headline).empty());
+  EXPECT_TRUE(of_kind(*layout, RegionKind::Kicker).empty());
+  const auto bodies = of_kind(*layout, RegionKind::Body);
+  EXPECT_GE(bodies.size(), 2u);
+  long long covered = 0;
+  for (const Region& r : bodies) covered += r.bbox.area();
+  EXPECT_GE(10 * covered, 8 * (columns[0].area() + columns[1].area()));
+  // The right-most column's marks stand outside its type: the body ends at its characters.
+  const int right_edge = turned.rows - y0;
+  for (const Region& r : bodies) EXPECT_LE(r.bbox.x + r.bbox.w, right_edge + c / 6) << r.id;
+}
+
+TEST(SegmentPageTest, MarksBesideVerticalColumnsAreNoType) {
+  expect_marks_are_no_type(7);
+}
+
+// Marks fused to one character in three: a sixth of the line's length carries a mark on its
+// right (the frame's top), more than the one in ten trimmed on the left.
+TEST(SegmentPageTest, MarksFusedToManyCharactersAreNoType) {
+  expect_marks_are_no_type(3);
+}
+
+// Old pages set their lead story in a face larger than the rest (1.6 times here): a block of many
+// lines of it is body, not a headline of many decks.
+TEST(SegmentPageTest, AManyLineBlockInALargerFaceIsBody) {
+  const int c = static_cast<int>(kChar);
+  cv::Mat ink = cv::Mat::zeros(2400, 1700, CV_8UC1);
+  cv::RNG rng(1600);
+  for (int i = 0; i < 3; ++i) draw_column(ink, 100 + i * (15 * c + 45), 900, 15, 30, c, rng);
+  const int big = static_cast<int>(1.6 * c);
+  const Box lead = draw_column(ink, 100, 150, 28, 8, big, rng);
+  const auto layout = segment_page(clean_from_ink(ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  EXPECT_TRUE(of_kind(*layout, RegionKind::Headline).empty());
+  EXPECT_GE(best_iou(lead, of_kind(*layout, RegionKind::Body)), 0.7);
+}
+
+// Specks in a scan's margin, beyond the printed page (a row of dust, the edge of the next sheet):
+// a small block of one or two lines that stands more than two characters from everything printed
+// is not a region, whatever its size of type.
+TEST(SegmentPageTest, DropsSmallBlocksFarOutInTheMargin) {
+  DrawnPage drawn = draw_page(false);
+  const int c = static_cast<int>(kChar);
+  cv::RNG rng(404);
+  // Two glyph-sized specks side by side, five characters under the columns.
+  for (int k = 0; k < 2; ++k) draw_glyph(drawn.ink, cv::Rect(700 + k * c, 2230, c, c), rng);
+  const Box margin{650, 2200, 200, 100};
+  const auto layout = segment_page(clean_from_ink(drawn.ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  for (const Region& r : layout->regions)
+    EXPECT_EQ(intersection_area(r.bbox, margin), 0) << r.id << " (" << to_string(r.kind) << ")";
+  const auto bodies = of_kind(*layout, RegionKind::Body);
+  for (const Box& column : drawn.columns) EXPECT_GE(best_iou(column, bodies), 0.8);
+}
+
+// A page printed inside a ruled frame (the 1919 and 1940 晶報): what the scan shows beyond the
+// frame — a streak of dust, the next sheet's edge — is no region, even when it is as long as a
+// word.
+TEST(SegmentPageTest, NothingBeyondThePagesFrame) {
+  DrawnPage drawn = draw_page(false);
+  const int c = static_cast<int>(kChar);
+  cv::rectangle(drawn.ink, cv::Rect(60, 110, 1520, 2000), cv::Scalar(255), 3);
+  cv::RNG rng(1940);
+  for (int k = 0; k < 4; ++k) draw_glyph(drawn.ink, cv::Rect(300 + k * c, 2160, c, c), rng);
+  const Box margin{250, 2140, 250, 80};
   const auto layout = segment_page(clean_from_ink(drawn.ink), 1);
   ASSERT_TRUE(layout) << layout.error().describe();
   for (const Region& r : layout->regions)

@@ -44,6 +44,13 @@ void reduce(const cv::Mat& binary, const cv::Mat& gray, double scale, cv::Mat& i
 /// Clears the connected components of `ink` whose longer side is below max_side_px.
 void remove_marks(cv::Mat& ink, double max_side_px);
 
+/// Clears the small components of `ink` (longer side under 0.6 char_px) that stand beside the lines
+/// of text rather than in them: no glyph-sized ink in their own rows within 1.2 characters along
+/// the line. Punctuation set beside the characters of a vertical column (the frame's lines), in
+/// the gap between columns; a small piece of a character (the 口 of 品) has its line's other
+/// characters in its rows.
+void remove_side_marks(cv::Mat& ink, double char_px);
+
 /// True when the text of `ink` runs in vertical columns: more of its ink lies in long lines when
 /// smeared vertically than when smeared horizontally.
 [[nodiscard]] bool looks_vertical(const cv::Mat& ink, double char_px);
@@ -83,10 +90,13 @@ struct TextLine {
 };
 
 /// Lines of text in `ink` (rules and photos already removed). Pieces of one line are joined over
-/// gaps up to word_gap_chars unless a gutter or a vertical rule lies between them.
+/// gaps up to word_gap_chars unless a gutter or a vertical rule lies between them. With
+/// `marks_beside` (a page of vertical columns punctuated beside its characters), a line's box
+/// leaves out marks fused to a few of its characters.
 [[nodiscard]] std::vector<TextLine> find_lines(const cv::Mat& ink, double char_px,
                                                const Options& options,
-                                               const std::vector<Rule>& rules);
+                                               const std::vector<Rule>& rules,
+                                               bool marks_beside = false);
 
 struct Block {
   cv::Rect box;
