@@ -12,6 +12,7 @@
 
 #include "core/text.hpp"
 #include "recognize/normalize.hpp"
+#include "recognize/punctuation.hpp"
 
 namespace broadsheet::recognize {
 
@@ -315,6 +316,9 @@ Result<std::vector<RegionText>> TesseractEngine::read_regions(
         result.lines.push_back(std::move(line));
       } while (it->Next(tesseract::RIL_TEXTLINE));
     }
+    // Marks the model reads by position more than by shape, settled from their ink; vertical
+    // glyph boxes are shares of a word's box, too coarse for that.
+    if (request.mode != ReadMode::VerticalBlock) settle_punctuation(gray, result.lines);
     // Paragraphs, from geometry: the median line height is the character size.
     std::vector<int> heights;
     int left = x1, right = x0;

@@ -5,9 +5,11 @@
 #include <fstream>
 
 #include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
 
 #include "core/text.hpp"
 #include "ingest/ingest.hpp"
+#include "recognize/punctuation.hpp"
 #include "test_paths.hpp"
 
 namespace broadsheet::recognize {
@@ -258,6 +260,182 @@ TEST_F(RecognizeTest, ScriptConversionKeepsTheOriginalBesideIt) {
   EXPECT_NE(body.text.find(body.lines.front().text), std::string::npos);
   // The characters are converted with their lines.
   expect_characters_follow_lines(body, Direction::Horizontal);
+}
+
+// One line 40 px high, twelve cells 60 px apart; the punctuation is drawn, the characters are not
+// (only the marks' ink is looked at). What the model said is on the left, what the ink shows on
+// the right: a small solid dot low in the line is a comma, a ring a full stop; two ticks a double
+// quotation mark, one tick a single one, and the closing mark after a single opening one is single.
+TEST(SettlePunctuationTest, TheInkDecidesCommaOrStopAndSingleOrDoubleQuote) {
+  cv::Mat gray(140, 720, CV_8UC1, cv::Scalar(250));
+  const Box line_box{0, 50, 720, 40};
+  const std::u32string read = U"甲。乙。丙“丁”戊“己”";
+  Line line;
+  line.bbox = line_box;
+  line.text = "甲。乙。 丙“丁”戊“己”";  // a space, as a line may keep one, shifts nothing
+  for (size_t k = 0; k < read.size(); ++k) {
+    const int centre = 20 + 60 * static_cast<int>(k);
+    line.chars.push_back({Box{centre - 8, 50, 16, 40}, text::to_utf8(read.substr(k, 1)), 0.9});
+  }
+  const cv::Scalar ink(20);
+  cv::circle(gray, {80, 83}, 2, ink, cv::FILLED);                 // 。 read, a comma printed
+  cv::circle(gray, {200, 70}, 6, ink, 2);                         // 。 read and printed
+  cv::rectangle(gray, cv::Rect(314, 54, 3, 8), ink, cv::FILLED);  // “ read and printed
+  cv::rectangle(gray, cv::Rect(322, 54, 3, 8), ink, cv::FILLED);
+  cv::rectangle(gray, cv::Rect(558, 54, 3, 8), ink, cv::FILLED);  // “ read, ‘ printed
+  std::vector<Line> lines{line};
+  settle_punctuation(gray, lines);
+  EXPECT_EQ(lines[0].text, "甲，乙。 丙“丁”戊‘己’");
+  EXPECT_TRUE(line_glyphs_match(lines[0]));
+
+  const auto dot = measure_mark(gray, line.chars[1].bbox, line_box, 0.3);
+  ASSERT_TRUE(dot.has_value());
+  EXPECT_LT(dot->width, 0.2);
+  EXPECT_EQ(dot->hole, 0.0);
+  EXPECT_GT(dot->centre_y, 0.7);
+  const auto ring = measure_mark(gray, line.chars[3].bbox, line_box, 0.3);
+  ASSERT_TRUE(ring.has_value());
+  EXPECT_GT(ring->hole, 0.2);
+  const auto quote = measure_mark(gray, line.chars[5].bbox, line_box, 0.4, true);
+  ASSERT_TRUE(quote.has_value());
+  EXPECT_EQ(quote->components, 2);
+  // No ink under a glyph: nothing measured, nothing changed.
+  EXPECT_FALSE(measure_mark(gray, line.chars[0].bbox, line_box, 0.3).has_value());
+}
+
+// A | at the edge of a line of Chinese is a rule the region's margin took in; inside a line, or
+// beside Latin text, it is left alone.
+TEST(SettlePunctuationTest, DropsABarAtTheEdgeOfAChineseLine) {
+  const cv::Mat gray(60, 200, CV_8UC1, cv::Scalar(250));
+  auto line_of = [](const std::u32string& s) {
+    Line l;
+    l.bbox = Box{0, 10, 200, 30};
+    l.text = text::to_utf8(s);
+    for (size_t k = 0; k < s.size(); ++k)
+      l.chars.push_back({Box{static_cast<int>(10 * k), 10, 10, 30}, text::to_utf8(s.substr(k, 1))});
+    return l;
+  };
+  std::vector<Line> lines{line_of(U"|甲乙丙|"), line_of(U"甲|乙"), line_of(U"a|"), line_of(U"|")};
+  settle_punctuation(gray, lines);
+  EXPECT_EQ(lines[0].text, "甲乙丙");
+  EXPECT_EQ(lines[0].chars.size(), 3u);
+  EXPECT_EQ(lines[0].chars[0].bbox.x, 10);
+  EXPECT_EQ(lines[1].text, "甲|乙");
+  EXPECT_EQ(lines[2].text, "a|");
+  EXPECT_EQ(lines[3].text, "|");
+  for (const Line& l : lines) EXPECT_TRUE(line_glyphs_match(l)) << l.text;
+}
+
+// An ellipsis comes out of the model as a run of stray marks; where the ink between two
+// characters is only dots at mid-height (and a quotation mark's ticks), it becomes …… (and the
+// mark). Ink of any other shape there leaves the run as read.
+TEST(SettlePunctuationTest, DotsBetweenTwoCharactersAreAnEllipsis) {
+  cv::Mat gray(100, 400, CV_8UC1, cv::Scalar(250));
+  const Box line_box{0, 30, 400, 40};
+  auto line_of = [&](const std::u32string& s, const std::vector<int>& xs) {
+    Line l;
+    l.bbox = line_box;
+    l.text = text::to_utf8(s);
+    for (size_t k = 0; k < s.size(); ++k)
+      l.chars.push_back({Box{xs[k], 30, 12, 40}, text::to_utf8(s.substr(k, 1)), 0.9});
+    return l;
+  };
+  const cv::Scalar ink(20);
+  cv::rectangle(gray, cv::Rect(2, 34, 36, 32), ink, cv::FILLED);                        // 甲
+  for (int d = 0; d < 6; ++d) cv::circle(gray, {52 + 13 * d, 50}, 2, ink, cv::FILLED);  // ……
+  cv::rectangle(gray, cv::Rect(136, 34, 3, 8), ink, cv::FILLED);                        // ”
+  cv::rectangle(gray, cv::Rect(144, 34, 3, 8), ink, cv::FILLED);
+  cv::rectangle(gray, cv::Rect(162, 34, 36, 32), ink, cv::FILLED);  // 乙
+  std::vector<Line> lines{line_of(U"甲“‧‧“”乙", {10, 50, 70, 90, 110, 140, 165})};
+  settle_punctuation(gray, lines);
+  EXPECT_EQ(lines[0].text, "甲……”乙");
+  EXPECT_TRUE(line_glyphs_match(lines[0]));
+  ASSERT_EQ(lines[0].chars.size(), 5u);
+  EXPECT_LT(lines[0].chars[1].bbox.x, lines[0].chars[2].bbox.x);
+  EXPECT_LE(lines[0].chars[2].bbox.x + lines[0].chars[2].bbox.w, 136);
+
+  // A stroke among the dots: not an ellipsis.
+  cv::line(gray, {100, 34}, {100, 66}, ink, 2);
+  std::vector<Line> other{line_of(U"甲“‧‧“”乙", {10, 50, 70, 90, 110, 140, 165})};
+  settle_punctuation(gray, other);
+  EXPECT_EQ(other[0].text, "甲“‧‧“”乙");
+}
+
+// A dash of two cells is two strokes at mid-height that nearly touch (or one long stroke); the
+// model reads it as 一一. Two printed 一 keep their side bearings between them and stay 一一.
+TEST(SettlePunctuationTest, TwoNearlyTouchingStrokesAreADash) {
+  cv::Mat gray(100, 400, CV_8UC1, cv::Scalar(250));
+  const Box line_box{0, 30, 400, 40};
+  auto line_of = [&](const std::u32string& s, const std::vector<int>& xs) {
+    Line l;
+    l.bbox = line_box;
+    l.text = text::to_utf8(s);
+    for (size_t k = 0; k < s.size(); ++k)
+      l.chars.push_back({Box{xs[k], 30, 28, 40}, text::to_utf8(s.substr(k, 1)), 0.9});
+    return l;
+  };
+  const cv::Scalar ink(20);
+  cv::rectangle(gray, cv::Rect(10, 49, 30, 3), ink, cv::FILLED);  // ——: a 3 px gap
+  cv::rectangle(gray, cv::Rect(43, 49, 30, 3), ink, cv::FILLED);
+  cv::rectangle(gray, cv::Rect(80, 34, 34, 32), ink, cv::FILLED);  // 城
+  cv::rectangle(gray, cv::Rect(210, 49, 28, 3), ink, cv::FILLED);  // 一一: a 12 px gap
+  cv::rectangle(gray, cv::Rect(250, 49, 28, 3), ink, cv::FILLED);
+  cv::rectangle(gray, cv::Rect(290, 34, 34, 32), ink, cv::FILLED);  // 城
+  std::vector<Line> lines{line_of(U"一一城", {10, 43, 80}), line_of(U"一一城", {210, 250, 290})};
+  settle_punctuation(gray, lines);
+  EXPECT_EQ(lines[0].text, "——城");
+  EXPECT_EQ(lines[1].text, "一一城");
+  for (const Line& l : lines) EXPECT_TRUE(line_glyphs_match(l)) << l.text;
+}
+
+// ℃ comes out as C after a stray mark; where that mark's ink is a small ring high in the line
+// (closed or broken), the two are ℃. A solid tick there is left as read.
+TEST(SettlePunctuationTest, ARingBeforeCAfterANumberIsADegreeSign) {
+  cv::Mat gray(100, 400, CV_8UC1, cv::Scalar(250));
+  const Box line_box{0, 30, 400, 40};
+  auto line_of = [&](const std::u32string& s, const std::vector<int>& xs) {
+    Line l;
+    l.bbox = line_box;
+    l.text = text::to_utf8(s);
+    for (size_t k = 0; k < s.size(); ++k)
+      l.chars.push_back({Box{xs[k], 30, 12, 40}, text::to_utf8(s.substr(k, 1)), 0.9});
+    return l;
+  };
+  const cv::Scalar ink(20);
+  cv::rectangle(gray, cv::Rect(10, 36, 10, 28), ink, cv::FILLED);   // 8
+  cv::ellipse(gray, {38, 42}, {5, 5}, 0, 30, 330, ink, 1);          // °, broken on the right
+  cv::rectangle(gray, cv::Rect(52, 36, 14, 28), ink, 2);            // C
+  cv::rectangle(gray, cv::Rect(210, 36, 10, 28), ink, cv::FILLED);  // 8
+  cv::rectangle(gray, cv::Rect(236, 36, 3, 10), ink, cv::FILLED);   // '
+  cv::rectangle(gray, cv::Rect(252, 36, 14, 28), ink, 2);           // C
+  std::vector<Line> lines{line_of(U"8\"C至", {10, 32, 52, 90}),
+                          line_of(U"8'C至", {210, 232, 252, 290})};
+  settle_punctuation(gray, lines);
+  EXPECT_EQ(lines[0].text, "8℃至");
+  EXPECT_EQ(lines[1].text, "8'C至");
+  for (const Line& l : lines) EXPECT_TRUE(line_glyphs_match(l)) << l.text;
+}
+
+// Chinese text has no ASCII apostrophe: between two characters it is a comma set high, beside a
+// comma the same comma read twice. Beside Latin letters it stays.
+TEST(SettlePunctuationTest, AnApostropheInChineseIsAComma) {
+  const cv::Mat gray(60, 200, CV_8UC1, cv::Scalar(250));
+  auto line_of = [](const std::u32string& s) {
+    Line l;
+    l.bbox = Box{0, 10, 200, 30};
+    l.text = text::to_utf8(s);
+    for (size_t k = 0; k < s.size(); ++k)
+      l.chars.push_back({Box{static_cast<int>(10 * k), 10, 10, 30}, text::to_utf8(s.substr(k, 1))});
+    return l;
+  };
+  std::vector<Line> lines{line_of(U"甲'乙"), line_of(U"甲'，乙"), line_of(U"甲，'乙"),
+                          line_of(U"it's")};
+  settle_punctuation(gray, lines);
+  EXPECT_EQ(lines[0].text, "甲，乙");
+  EXPECT_EQ(lines[1].text, "甲，乙");
+  EXPECT_EQ(lines[2].text, "甲，乙");
+  EXPECT_EQ(lines[3].text, "it's");
+  for (const Line& l : lines) EXPECT_TRUE(line_glyphs_match(l)) << l.text;
 }
 
 }  // namespace
