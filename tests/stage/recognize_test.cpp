@@ -30,6 +30,20 @@ class RecognizeTest : public ::testing::Test {
   }
 };
 
+/// A line in `line_box` whose glyphs are the code points of `s`, `width` px wide, glyph k at
+/// x = xs[k] (evenly `width` apart from 0 when xs is empty), each as tall as the line.
+Line glyph_line(const Box& line_box, const std::u32string& s, int width,
+                const std::vector<int>& xs = {}) {
+  Line l;
+  l.bbox = line_box;
+  l.text = text::to_utf8(s);
+  for (size_t k = 0; k < s.size(); ++k) {
+    const int x = xs.empty() ? static_cast<int>(k) * width : xs[k];
+    l.chars.push_back({Box{x, line_box.y, width, line_box.h}, text::to_utf8(s.substr(k, 1)), 0.9});
+  }
+  return l;
+}
+
 /// What every read region's characters must satisfy: nearly every line has them; they spell the
 /// line (white space aside), one code point each; their boxes lie inside the line's box (two
 /// pixels' tolerance) in reading order along it; confidences are 0..1.
@@ -307,14 +321,7 @@ TEST(SettlePunctuationTest, TheInkDecidesCommaOrStopAndSingleOrDoubleQuote) {
 // beside Latin text, it is left alone.
 TEST(SettlePunctuationTest, DropsABarAtTheEdgeOfAChineseLine) {
   const cv::Mat gray(60, 200, CV_8UC1, cv::Scalar(250));
-  auto line_of = [](const std::u32string& s) {
-    Line l;
-    l.bbox = Box{0, 10, 200, 30};
-    l.text = text::to_utf8(s);
-    for (size_t k = 0; k < s.size(); ++k)
-      l.chars.push_back({Box{static_cast<int>(10 * k), 10, 10, 30}, text::to_utf8(s.substr(k, 1))});
-    return l;
-  };
+  auto line_of = [](const std::u32string& s) { return glyph_line(Box{0, 10, 200, 30}, s, 10); };
   std::vector<Line> lines{line_of(U"|甲乙丙|"), line_of(U"甲|乙"), line_of(U"a|"), line_of(U"|")};
   settle_punctuation(gray, lines);
   EXPECT_EQ(lines[0].text, "甲乙丙");
@@ -333,12 +340,7 @@ TEST(SettlePunctuationTest, DotsBetweenTwoCharactersAreAnEllipsis) {
   cv::Mat gray(100, 400, CV_8UC1, cv::Scalar(250));
   const Box line_box{0, 30, 400, 40};
   auto line_of = [&](const std::u32string& s, const std::vector<int>& xs) {
-    Line l;
-    l.bbox = line_box;
-    l.text = text::to_utf8(s);
-    for (size_t k = 0; k < s.size(); ++k)
-      l.chars.push_back({Box{xs[k], 30, 12, 40}, text::to_utf8(s.substr(k, 1)), 0.9});
-    return l;
+    return glyph_line(line_box, s, 12, xs);
   };
   const cv::Scalar ink(20);
   cv::rectangle(gray, cv::Rect(2, 34, 36, 32), ink, cv::FILLED);                        // 甲
@@ -367,12 +369,7 @@ TEST(SettlePunctuationTest, TwoNearlyTouchingStrokesAreADash) {
   cv::Mat gray(100, 400, CV_8UC1, cv::Scalar(250));
   const Box line_box{0, 30, 400, 40};
   auto line_of = [&](const std::u32string& s, const std::vector<int>& xs) {
-    Line l;
-    l.bbox = line_box;
-    l.text = text::to_utf8(s);
-    for (size_t k = 0; k < s.size(); ++k)
-      l.chars.push_back({Box{xs[k], 30, 28, 40}, text::to_utf8(s.substr(k, 1)), 0.9});
-    return l;
+    return glyph_line(line_box, s, 28, xs);
   };
   const cv::Scalar ink(20);
   cv::rectangle(gray, cv::Rect(10, 49, 30, 3), ink, cv::FILLED);  // ——: a 3 px gap
@@ -394,12 +391,7 @@ TEST(SettlePunctuationTest, ARingBeforeCAfterANumberIsADegreeSign) {
   cv::Mat gray(100, 400, CV_8UC1, cv::Scalar(250));
   const Box line_box{0, 30, 400, 40};
   auto line_of = [&](const std::u32string& s, const std::vector<int>& xs) {
-    Line l;
-    l.bbox = line_box;
-    l.text = text::to_utf8(s);
-    for (size_t k = 0; k < s.size(); ++k)
-      l.chars.push_back({Box{xs[k], 30, 12, 40}, text::to_utf8(s.substr(k, 1)), 0.9});
-    return l;
+    return glyph_line(line_box, s, 12, xs);
   };
   const cv::Scalar ink(20);
   cv::rectangle(gray, cv::Rect(10, 36, 10, 28), ink, cv::FILLED);   // 8
@@ -420,14 +412,7 @@ TEST(SettlePunctuationTest, ARingBeforeCAfterANumberIsADegreeSign) {
 // comma the same comma read twice. Beside Latin letters it stays.
 TEST(SettlePunctuationTest, AnApostropheInChineseIsAComma) {
   const cv::Mat gray(60, 200, CV_8UC1, cv::Scalar(250));
-  auto line_of = [](const std::u32string& s) {
-    Line l;
-    l.bbox = Box{0, 10, 200, 30};
-    l.text = text::to_utf8(s);
-    for (size_t k = 0; k < s.size(); ++k)
-      l.chars.push_back({Box{static_cast<int>(10 * k), 10, 10, 30}, text::to_utf8(s.substr(k, 1))});
-    return l;
-  };
+  auto line_of = [](const std::u32string& s) { return glyph_line(Box{0, 10, 200, 30}, s, 10); };
   std::vector<Line> lines{line_of(U"甲'乙"), line_of(U"甲'，乙"), line_of(U"甲，'乙"),
                           line_of(U"it's")};
   settle_punctuation(gray, lines);

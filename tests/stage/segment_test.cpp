@@ -218,6 +218,15 @@ double best_iou(const Box& truth, const std::vector<Region>& regions) {
   return best;
 }
 
+/// No region of `layout` reaches into `margin`, and each of the drawn page's columns is still a
+/// body region.
+void expect_margin_empty(const PageLayout& layout, const Box& margin, const DrawnPage& drawn) {
+  for (const Region& r : layout.regions)
+    EXPECT_EQ(intersection_area(r.bbox, margin), 0) << r.id << " (" << to_string(r.kind) << ")";
+  const auto bodies = of_kind(layout, RegionKind::Body);
+  for (const Box& column : drawn.columns) EXPECT_GE(best_iou(column, bodies), 0.8);
+}
+
 TEST(SegmentPageTest, FindsThreeColumnsOfBodyUnderAHeadline) {
   const DrawnPage drawn = draw_page(false);
   const auto layout = segment_page(clean_from_ink(drawn.ink), 1);
@@ -766,10 +775,7 @@ TEST(SegmentPageTest, DropsScratchesInTheMargin) {
   const Box margin{250, 2200, 1300, 120};
   const auto layout = segment_page(clean_from_ink(drawn.ink), 1);
   ASSERT_TRUE(layout) << layout.error().describe();
-  for (const Region& r : layout->regions)
-    EXPECT_EQ(intersection_area(r.bbox, margin), 0) << r.id << " (" << to_string(r.kind) << ")";
-  const auto bodies = of_kind(*layout, RegionKind::Body);
-  for (const Box& column : drawn.columns) EXPECT_GE(best_iou(column, bodies), 0.8);
+  expect_margin_empty(*layout, margin, drawn);
 }
 
 // An old page of vertical columns (1919 晶報): each column led by a whole character, a punctuation
@@ -860,10 +866,7 @@ TEST(SegmentPageTest, DropsSmallBlocksFarOutInTheMargin) {
   const Box margin{650, 2200, 200, 100};
   const auto layout = segment_page(clean_from_ink(drawn.ink), 1);
   ASSERT_TRUE(layout) << layout.error().describe();
-  for (const Region& r : layout->regions)
-    EXPECT_EQ(intersection_area(r.bbox, margin), 0) << r.id << " (" << to_string(r.kind) << ")";
-  const auto bodies = of_kind(*layout, RegionKind::Body);
-  for (const Box& column : drawn.columns) EXPECT_GE(best_iou(column, bodies), 0.8);
+  expect_margin_empty(*layout, margin, drawn);
 }
 
 // A page printed inside a ruled frame (the 1919 and 1940 晶報): what the scan shows beyond the
@@ -878,10 +881,7 @@ TEST(SegmentPageTest, NothingBeyondThePagesFrame) {
   const Box margin{250, 2140, 250, 80};
   const auto layout = segment_page(clean_from_ink(drawn.ink), 1);
   ASSERT_TRUE(layout) << layout.error().describe();
-  for (const Region& r : layout->regions)
-    EXPECT_EQ(intersection_area(r.bbox, margin), 0) << r.id << " (" << to_string(r.kind) << ")";
-  const auto bodies = of_kind(*layout, RegionKind::Body);
-  for (const Box& column : drawn.columns) EXPECT_GE(best_iou(column, bodies), 0.8);
+  expect_margin_empty(*layout, margin, drawn);
 }
 
 }  // namespace
