@@ -411,6 +411,9 @@ std::vector<Block> link_blocks(std::vector<TextLine>& lines, double char_px, con
     int below;
   };
   std::vector<Link> links;
+  auto reversed = [&](const TextLine& l) {
+    return l.fill > kReversedFill && l.size >= 1.2 * char_px;
+  };
   for (std::size_t oi = 0; oi < n; ++oi) {
     const TextLine& a = lines[order[oi]];
     const int a_bottom = a.box.y + a.box.height;
@@ -424,9 +427,6 @@ std::vector<Block> link_blocks(std::vector<TextLine>& lines, double char_px, con
       if (gap < -0.3 * small) continue;
       if (big > options.size_ratio * small) continue;
       // White type on a black bar (a reversed kicker) never shares a block with black type.
-      auto reversed = [&](const TextLine& l) {
-        return l.fill > kReversedFill && l.size >= 1.2 * char_px;
-      };
       if (reversed(a) != reversed(b)) continue;
       const int ov = overlap(a.box.x, a.box.x + a.box.width, b.box.x, b.box.x + b.box.width);
       const int narrow = std::max(1, std::min(a.box.width, b.box.width));
