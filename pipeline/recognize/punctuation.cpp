@@ -33,56 +33,6 @@ constexpr double kRingFill = 0.55;    ///< or leaves at least this much of its b
 constexpr double kHighCentre = 0.45;  ///< its centre lies above this
 constexpr double kDashGap = 0.25;     ///< two dashes' gap is below this share of a stroke's length
 
-/// Replaces the k-th glyph's character and the same character of the line's text.
-void set_char(Line& line, size_t k, char32_t c) {
-  std::u32string text = text::to_u32(line.text);
-  size_t seen = 0;
-  for (char32_t& t : text) {
-    if (text::is_space(t)) continue;
-    if (seen++ == k) {
-      t = c;
-      break;
-    }
-  }
-  line.text = text::to_utf8(text);
-  line.chars[k].text = text::to_utf8(std::u32string(1, c));
-}
-
-/// Removes the k-th character of the line's text (white space aside), its glyph, and the white
-/// space that removal leaves at either end.
-void erase_char(Line& line, size_t k) {
-  std::u32string text = text::to_u32(line.text);
-  size_t seen = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text::is_space(text[i])) continue;
-    if (seen++ == k) {
-      text.erase(i, 1);
-      break;
-    }
-  }
-  size_t b = 0, e = text.size();
-  while (b < e && text::is_space(text[b])) ++b;
-  while (e > b && text::is_space(text[e - 1])) --e;
-  line.text = text::to_utf8(text.substr(b, e - b));
-  if (k < line.chars.size()) line.chars.erase(line.chars.begin() + static_cast<std::ptrdiff_t>(k));
-}
-
-/// A | at either end of a line, beside a Chinese character, is a column rule or a box's border
-/// the region's margin took in: Chinese text has no such character.
-void drop_edge_bars(Line& line) {
-  std::u32string s = text::strip_space(text::to_u32(line.text));
-  if (s.size() >= 2 && s.back() == U'|' && text::is_cjk(s[s.size() - 2])) {
-    erase_char(line, s.size() - 1);
-    s.pop_back();
-  }
-  if (s.size() >= 2 && s.front() == U'|' && text::is_cjk(s[1])) erase_char(line, 0);
-}
-
-char32_t char_of(const Glyph& g) {
-  const std::u32string u = text::to_u32(g.text);
-  return u.size() == 1 ? u[0] : U'\0';
-}
-
 /// Replaces the glyphs [from, to) of the line, and their characters in its text, by `glyphs`.
 void replace_glyphs(Line& line, size_t from, size_t to, const std::vector<Glyph>& glyphs) {
   std::u32string text = text::to_u32(line.text);
@@ -108,9 +58,47 @@ void replace_glyphs(Line& line, size_t from, size_t to, const std::vector<Glyph>
   line.chars = std::move(chars);
 }
 
+/// Replaces the k-th glyph's character and the same character of the line's text.
+void set_char(Line& line, size_t k, char32_t c) {
+  Glyph g = line.chars[k];
+  g.text = text::to_utf8(std::u32string(1, c));
+  replace_glyphs(line, k, k + 1, {g});
+}
+
+/// Removes the k-th character of the line's text (white space aside), its glyph, and the white
+/// space that removal leaves at either end.
+void erase_char(Line& line, size_t k) {
+  replace_glyphs(line, k, k + 1, {});
+  const std::u32string text = text::to_u32(line.text);
+  size_t b = 0, e = text.size();
+  while (b < e && text::is_space(text[b])) ++b;
+  while (e > b && text::is_space(text[e - 1])) --e;
+  line.text = text::to_utf8(text.substr(b, e - b));
+}
+
+/// A | at either end of a line, beside a Chinese character, is a column rule or a box's border
+/// the region's margin took in: Chinese text has no such character.
+void drop_edge_bars(Line& line) {
+  std::u32string s = text::strip_space(text::to_u32(line.text));
+  if (s.size() >= 2 && s.back() == U'|' && text::is_cjk(s[s.size() - 2])) {
+    erase_char(line, s.size() - 1);
+    s.pop_back();
+  }
+  if (s.size() >= 2 && s.front() == U'|' && text::is_cjk(s[1])) erase_char(line, 0);
+}
+
+char32_t char_of(const Glyph& g) {
+  const std::u32string u = text::to_u32(g.text);
+  return u.size() == 1 ? u[0] : U'\0';
+}
+
+bool is_latin_letter(char32_t c) {
+  return (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z');
+}
+
 bool is_mark(char32_t c) {
   return c != U'\0' && !text::is_cjk(c) && !text::is_space(c) && !(c >= U'0' && c <= U'9') &&
-         !(c >= U'a' && c <= U'z') && !(c >= U'A' && c <= U'Z') && c != U'…';
+         !is_latin_letter(c) && c != U'…';
 }
 
 /// The ink between two glyphs of a line, read as a sequence of marks: dots at mid-height (an
@@ -304,10 +292,6 @@ void settle_dashes(const cv::Mat& gray, Line& line) {
     replace_glyphs(line, j, k, dashes);
     j += dashes.size() - 1;
   }
-}
-
-bool is_latin_letter(char32_t c) {
-  return (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z');
 }
 
 }  // namespace
