@@ -139,6 +139,19 @@ double stroke_width_px(const cv::Mat& clean_ink, const Box& clean_box) {
   return outline > 0 ? 2.0 * area / outline : 0;
 }
 
+namespace {
+
+/// Rewrites `ink` from its component labels: each pixel becomes keep[its label] (255 or 0).
+void keep_components(cv::Mat& ink, const cv::Mat& labels, const std::vector<uchar>& keep) {
+  for (int y = 0; y < ink.rows; ++y) {
+    const int* l = labels.ptr<int>(y);
+    uchar* g = ink.ptr<uchar>(y);
+    for (int x = 0; x < ink.cols; ++x) g[x] = keep[static_cast<std::size_t>(l[x])];
+  }
+}
+
+}  // namespace
+
 void remove_marks(cv::Mat& ink, double max_side_px) {
   cv::Mat labels, stats, centroids;
   const int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
@@ -148,11 +161,7 @@ void remove_marks(cv::Mat& ink, double max_side_px) {
         std::max(stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
     keep[static_cast<std::size_t>(i)] = side >= max_side_px ? 255 : 0;
   }
-  for (int y = 0; y < ink.rows; ++y) {
-    const int* l = labels.ptr<int>(y);
-    uchar* g = ink.ptr<uchar>(y);
-    for (int x = 0; x < ink.cols; ++x) g[x] = keep[static_cast<std::size_t>(l[x])];
-  }
+  keep_components(ink, labels, keep);
 }
 
 void remove_side_marks(cv::Mat& ink, double char_px) {
@@ -193,11 +202,7 @@ void remove_side_marks(cv::Mat& ink, double char_px) {
                       sum.at<int>(r.y + r.height, r.x) + sum.at<int>(r.y, r.x);
     if (inked == 0) keep[static_cast<std::size_t>(i)] = 0;
   }
-  for (int y = 0; y < ink.rows; ++y) {
-    const int* l = labels.ptr<int>(y);
-    uchar* g = ink.ptr<uchar>(y);
-    for (int x = 0; x < ink.cols; ++x) g[x] = keep[static_cast<std::size_t>(l[x])];
-  }
+  keep_components(ink, labels, keep);
 }
 
 bool looks_vertical(const cv::Mat& ink, double char_px) {
