@@ -300,6 +300,16 @@ std::vector<TextLine> find_lines(const cv::Mat& ink, double char_px, const Optio
         dsu.unite(static_cast<int>(order[oi]), static_cast<int>(order[oj]));
         continue;
       }
+      // A body character in stacked pieces (the top stroke of a worn 了 over its hook): one
+      // above the other with next to no white between, together no taller than a character.
+      // Two lines of type stand a leading apart and are twice as tall together.
+      const int stacked_gap = std::max(q.y - (p.y + p.height), p.y - (q.y + q.height));
+      const int stacked_height = std::max(p.y + p.height, q.y + q.height) - std::min(p.y, q.y);
+      if (stacked_gap >= 0 && stacked_gap <= 0.25 * char_px && stacked_height <= 1.15 * char_px &&
+          overlap(p.x, p.x + p.width, q.x, q.x + q.width) >= 0.5 * std::min(p.width, q.width)) {
+        dsu.unite(static_cast<int>(order[oi]), static_cast<int>(order[oj]));
+        continue;
+      }
       if (overlap(p.y, p.y + p.height, q.y, q.y + q.height) < 0.6 * small) continue;
       if (big > 1.45 * small && small > 0.5 * char_px) continue;
       if (gap < 0) {

@@ -605,6 +605,45 @@ TEST(SegmentPageTest, AHeadlineIsNotCutAtACharacterInTwoPieces) {
   }
 }
 
+// A paragraph can end on a line of one character and a full stop (了。). When that character
+// falls into a thin top stroke and a shorter body under it (a worn 了), neither piece is as tall
+// as the column's type; the line is still the column's last line, not a region of its own that
+// the reading order puts before the column.
+TEST(SegmentPageTest, AParagraphEndInTwoStackedPiecesStaysInItsColumn) {
+  const int c = static_cast<int>(kChar);
+  cv::Mat ink = cv::Mat::zeros(2000, 1700, CV_8UC1);
+  cv::RNG rng(21);
+  const int pitch = c + c / 2;
+  std::vector<Box> columns;
+  for (int i = 0; i < 3; ++i)
+    columns.push_back(draw_column(ink, 100 + i * (15 * c + 18), 150, 15, 13, c, rng));
+  // Under the middle column's 13 lines: 了 as a top stroke, a gap, and a hook, then 。.
+  const int x = columns[1].x;
+  const int y = 150 + 13 * pitch;
+  const cv::Scalar white(255);
+  cv::line(ink, {x + 4, y + 3}, {x + c - 5, y + 3}, white, 2);
+  cv::line(ink, {x + c - 7, y + 11}, {x + c / 2, y + 18}, white, 3);
+  cv::line(ink, {x + c / 2, y + 18}, {x + c / 2, y + c - 4}, white, 3);
+  cv::circle(ink, {x + c + c / 4, y + c - 7}, 4, white, 2);
+  // A blank line, then the next paragraph.
+  const Box rest = draw_column(ink, x, y + 2 * pitch + c / 2, 15, 8, c, rng);
+  const Box end{x, y, 2 * c, c};
+  const auto layout = segment_page(clean_from_ink(ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  const auto bodies = of_kind(*layout, RegionKind::Body);
+  const Box upper{x, 150, columns[1].w, y + c - 150};
+  const Region* holder = nullptr;
+  for (const Region& r : bodies) {
+    if (intersection_area(r.bbox, end) > 0) {
+      EXPECT_EQ(holder, nullptr) << "the line is in two regions";
+      holder = &r;
+    }
+  }
+  ASSERT_NE(holder, nullptr);
+  EXPECT_GE(iou(holder->bbox, upper), 0.9) << to_string(holder->kind);
+  EXPECT_EQ(intersection_area(holder->bbox, rest), 0);
+}
+
 // An opening quote stands at the right of its cell, so the space before it looks wider than a
 // letter space; where a gutter of the body below lines up with that space the headline is still
 // one (古籍修復演繹“慢功夫”).
