@@ -275,6 +275,22 @@ std::vector<TextLine> find_lines(const cv::Mat& ink, double char_px, const Optio
     return top >= 0 && bottom - top + 1 <= 0.5 * (y1 - y0);
   };
 
+  // Where the white after p ends in the rows p and q share: at q, or before it at a piece too
+  // small to be q's rival (the stroke of a character the binariser broke off). A gutter is
+  // judged from the columns beside that white, not beside q.
+  auto first_ink = [&](const cv::Rect& p, const cv::Rect& q) {
+    const int r0 = std::max({0, p.y, q.y});
+    const int r1 = std::min({ink.rows, p.y + p.height, q.y + q.height});
+    const int x0 = std::max(0, p.x + p.width);
+    const int x1 = std::min(ink.cols, q.x);
+    if (r1 <= r0 || x1 <= x0) return q.x;
+    cv::Mat profile;
+    cv::reduce(ink(cv::Range(r0, r1), cv::Range(x0, x1)), profile, 0, cv::REDUCE_MAX);
+    for (int i = 0; i < profile.cols; ++i)
+      if (profile.at<uchar>(0, i)) return x0 + i;
+    return q.x;
+  };
+
   // Join pieces of one row, left to right.
   std::vector<std::size_t> order(pieces.size());
   std::iota(order.begin(), order.end(), 0);
@@ -343,7 +359,8 @@ std::vector<TextLine> find_lines(const cv::Mat& ink, double char_px, const Optio
                       std::none_of(pieces.begin(), pieces.end(), [&](const cv::Rect& r) {
                         return (r & cv::Rect(p.x + p.width, y0, best_gap, y1 - y0)).area() > 0;
                       });
-    if (best_gap >= g && !letter_space && is_gutter(p.x + p.width, q.x, y0, y1, wide)) continue;
+    if (best_gap >= g && !letter_space && is_gutter(p.x + p.width, first_ink(p, q), y0, y1, wide))
+      continue;
     if (rule_between_x(rules, p.x + p.width - 1, q.x + 1, y0, y1)) continue;
     dsu.unite(static_cast<int>(order[oi]), best);
     max_gap[order[oi]] = std::max(max_gap[order[oi]], static_cast<double>(best_gap));
