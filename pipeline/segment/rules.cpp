@@ -113,6 +113,31 @@ void find_one_way(const cv::Mat& ink, bool horizontal, bool dashed, double char_
   }
 }
 
+// What the opening leaves of a worn or waving rule — the crests of a wave, a blot on the line —
+// lies beside the straight run as short pieces. Left in, such a piece bridges the type on both
+// sides of the rule into one line (a paper's title and the columns under it). An ink piece lying
+// wholly within a third of a character of the rule's ink and drawn out like a stroke (one and a
+// half times as long as it is wide) is the rule's; a glyph beside a rule reaches further, and a
+// punctuation mark is round.
+void clear_remnants(const cv::Mat& ink, double char_px, cv::Mat& rule_mask) {
+  cv::Mat rest = ink.clone();
+  rest.setTo(0, rule_mask);
+  const int widen = std::max(2, static_cast<int>(std::lround(0.33 * char_px)));
+  cv::Mat band;
+  cv::dilate(rule_mask, band,
+             cv::getStructuringElement(cv::MORPH_RECT, cv::Size(2 * widen + 1, 2 * widen + 1)));
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(rest, labels, stats, centroids, 8, CV_32S);
+  for (int i = 1; i < n; ++i) {
+    const cv::Rect c(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+                     stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+    if (std::max(c.width, c.height) < 1.5 * std::min(c.width, c.height)) continue;
+    const cv::Mat own = labels(c) == i;
+    if (cv::countNonZero(own & ~band(c)) > 0) continue;
+    rule_mask(c).setTo(255, own);
+  }
+}
+
 }  // namespace
 
 std::vector<Rule> find_rules(cv::Mat& ink, double char_px, const Options& options,
@@ -129,6 +154,7 @@ std::vector<Rule> find_rules(cv::Mat& ink, double char_px, const Options& option
   find_one_way(search, false, true, char_px, options, rules, rule_mask);
   if (!rules.empty()) {
     cv::dilate(rule_mask, rule_mask, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
+    clear_remnants(search, char_px, rule_mask);
     ink.setTo(0, rule_mask);
   }
   return rules;

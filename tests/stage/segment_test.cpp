@@ -884,5 +884,39 @@ TEST(SegmentPageTest, NothingBeyondThePagesFrame) {
   expect_margin_empty(*layout, margin, drawn);
 }
 
+// A worn rule (the border under 晶報's title on a 1940 page) is straight but for a blot here and
+// there. Once the rule is cleared, what is left of a blot on each side of it stands within a
+// smear of the large type on one side and of the first character of a line on the other, and
+// must not weld them into one line: the title stays apart from the column beyond the rule.
+TEST(SegmentPageTest, ABlotOnARuleDoesNotJoinTypeOnItsTwoSides) {
+  const int c = static_cast<int>(kChar);
+  cv::Mat ink = cv::Mat::zeros(1600, 1400, CV_8UC1);
+  cv::RNG rng(1940);
+  const int rule_x = 583;  // the rule's left edge; 4 px thick
+  const int top = 400;
+  cv::rectangle(ink, cv::Rect(rule_x, 200, 4, 1100), cv::Scalar(255), cv::FILLED);
+  // The blot: 4 px each side of the rule over the height of the column's second line.
+  cv::rectangle(ink, cv::Rect(rule_x - 4, top + c + c / 2, 12, c), cv::Scalar(255), cv::FILLED);
+  const Box column = draw_column(ink, rule_x + 14, top, 20, 16, c, rng);
+  // A title of two large characters beside the first lines, their right strokes 13 px left of
+  // the rule.
+  const int big = 3 * c;
+  const Box title{rule_x - 4 - big, top - c, big, 2 * big};
+  for (int k = 0; k < 2; ++k) {
+    const cv::Rect cell(title.x + 9, title.y + k * big + 9, big - 18, big - 18);
+    cv::rectangle(ink, cell, cv::Scalar(255), 6);
+    cv::line(ink, {cell.x, cell.y + cell.height / 2},
+             {cell.x + cell.width, cell.y + cell.height / 2}, cv::Scalar(255), 6);
+  }
+  const auto layout = segment_page(clean_from_ink(ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  EXPECT_GE(best_iou(column, of_kind(*layout, RegionKind::Body)), 0.8);
+  for (const Region& r : layout->regions) {
+    if (intersection_area(r.bbox, title) == 0) continue;
+    EXPECT_LT(intersection_area(r.bbox, column), column.area() / 20)
+        << r.id << " (" << to_string(r.kind) << ") holds the title and the column";
+  }
+}
+
 }  // namespace
 }  // namespace broadsheet::segment
