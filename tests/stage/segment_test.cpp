@@ -918,5 +918,31 @@ TEST(SegmentPageTest, ABlotOnARuleDoesNotJoinTypeOnItsTwoSides) {
   }
 }
 
+// Display lines on the two sides of a rule, one just under the other and their left edges close
+// (a paper's title beside a page's border, and under it, beyond the border, the tops of a few
+// columns fused into one line): however they align, they stand in two modules, not one block.
+TEST(SegmentPageTest, ARuleKeepsLinesOnItsTwoSidesApart) {
+  const int c = static_cast<int>(kChar);
+  cv::Mat ink = cv::Mat::zeros(1600, 1400, CV_8UC1);
+  cv::RNG rng(1941);
+  draw_column(ink, 700, 900, 20, 16, c, rng);  // body text, for the body size
+  const int rule_x = 500;
+  cv::rectangle(ink, cv::Rect(rule_x, 150, 3, 1300), cv::Scalar(255), cv::FILLED);
+  // Beyond the rule a line of three characters 1.4 body characters high; left of the rule, just
+  // under it, two characters 1.6 high one over the other.
+  const int a = 52;
+  const Box beyond{rule_x + 10, 300, 3 * a, a};
+  for (int k = 0; k < 3; ++k) draw_glyph(ink, cv::Rect(beyond.x + k * a, beyond.y, a, a), rng);
+  const int t = 60;
+  const Box title{rule_x - 10 - t, beyond.y + a + 8, t, 2 * t + 4};
+  for (int k = 0; k < 2; ++k) draw_glyph(ink, cv::Rect(title.x, title.y + k * (t + 4), t, t), rng);
+  const auto layout = segment_page(clean_from_ink(ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  for (const Region& r : layout->regions) {
+    EXPECT_FALSE(intersection_area(r.bbox, beyond) > 0 && intersection_area(r.bbox, title) > 0)
+        << r.id << " (" << to_string(r.kind) << ") spans the rule";
+  }
+}
+
 }  // namespace
 }  // namespace broadsheet::segment
