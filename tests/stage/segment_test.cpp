@@ -944,5 +944,32 @@ TEST(SegmentPageTest, ARuleKeepsLinesOnItsTwoSidesApart) {
   }
 }
 
+// A page of adverts (the 1919 晶報 front page): more of its ink is display type than running
+// text, but the running text has as many characters, in a face about two thirds the size. The
+// body is the running text — not the display type — and the page reads in vertical columns.
+TEST(SegmentPageTest, ThePageOfAdvertsHasTheRunningTextForBody) {
+  const int c = static_cast<int>(kChar);
+  // Drawn turned a quarter counter-clockwise (columns as rows), then turned upright.
+  cv::Mat turned = cv::Mat::zeros(2000, 1800, CV_8UC1);
+  cv::RNG rng(1919);
+  const int big = 3 * c / 2 + 1;  // display type, 1.53 body characters
+  for (int l = 0; l < 10; ++l) {
+    for (int k = 0; k < 20; ++k) {
+      draw_glyph(turned, cv::Rect(100 + k * big, 100 + l * 2 * big, big, big), rng);
+    }
+  }
+  for (int l = 0; l < 8; ++l) {
+    for (int k = 0; k < 30; ++k) {
+      draw_glyph(turned, cv::Rect(100 + k * c, 1150 + l * 2 * c, c, c), rng);
+    }
+  }
+  cv::Mat ink;
+  cv::rotate(turned, ink, cv::ROTATE_90_CLOCKWISE);
+  const auto layout = segment_page(clean_from_ink(ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  EXPECT_NEAR(layout->body_char_px, kChar, 0.25 * kChar);
+  EXPECT_EQ(layout->direction, Direction::Vertical);
+}
+
 }  // namespace
 }  // namespace broadsheet::segment
