@@ -184,6 +184,7 @@ std::vector<cv::Rect> find_frames(const std::vector<Rule>& rules, double char_px
       // A vertical rule near each end of the common extent, spanning top to bottom.
       const Rule* left = nullptr;
       const Rule* right = nullptr;
+      std::vector<const Rule*> inner;  // spanning top to bottom inside the extent
       for (const Rule* v : vs) {
         if (!covers(*v, y0, y1)) continue;
         const int vx = v->box.x + v->box.width / 2;
@@ -191,11 +192,24 @@ std::vector<cv::Rect> find_frames(const std::vector<Rule>& rules, double char_px
           left = v;
         if (std::abs(vx - x1) <= tol && (!right || std::abs(vx - x1) < std::abs(right->box.x - x1)))
           right = v;
+        if (vx > x0 + tol && vx < x1 - tol) inner.push_back(v);
       }
       if (!left || !right || left == right) continue;
       const int fx0 = std::min(left->box.x, x0);
       const int fx1 = std::max(right->box.x + right->box.width, x1);
       frames.emplace_back(fx0, y0, fx1 - fx0, y1 - y0);
+      // A row of boxes sharing their top and bottom rules (a tier of adverts): each cell between
+      // two of the vertical rules is a frame of its own.
+      std::sort(inner.begin(), inner.end(),
+                [](const Rule* a, const Rule* b) { return a->box.x < b->box.x; });
+      int cell_x = fx0;
+      for (const Rule* v : inner) {
+        if (v->box.x - cell_x >= 2 * char_px)
+          frames.emplace_back(cell_x, y0, v->box.x + v->box.width - cell_x, y1 - y0);
+        cell_x = v->box.x;
+      }
+      if (!inner.empty() && fx1 - cell_x >= 2 * char_px)
+        frames.emplace_back(cell_x, y0, fx1 - cell_x, y1 - y0);
       break;  // the nearest bottom rule closing this top one is found in order below
     }
   }

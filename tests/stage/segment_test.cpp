@@ -971,5 +971,38 @@ TEST(SegmentPageTest, ThePageOfAdvertsHasTheRunningTextForBody) {
   EXPECT_EQ(layout->direction, Direction::Vertical);
 }
 
+// A tier of adverts in boxes that share their rules (a 1919 page): the top and bottom rules run
+// the length of the tier and the rules between the boxes close each one. The borders are worn
+// open here and there, so no box is a closed outline; each box is still an advert of its own, not
+// the tier one advert.
+TEST(SegmentPageTest, BoxesSharingTheirRulesAreAdvertsEach) {
+  const int c = static_cast<int>(kChar);
+  cv::Mat ink = cv::Mat::zeros(2000, 1700, CV_8UC1);
+  cv::RNG rng(1919);
+  for (int i = 0; i < 3; ++i) draw_column(ink, 100 + i * (15 * c + 45), 100, 15, 24, c, rng);
+  const int top = 1300;
+  const int bottom = 1800;
+  const std::vector<int> xs = {100, 600, 1100, 1600};
+  cv::line(ink, {xs.front(), top}, {xs.back(), top}, cv::Scalar(255), 3);
+  cv::line(ink, {xs.front(), bottom}, {xs.back(), bottom}, cv::Scalar(255), 3);
+  for (int x : xs) cv::line(ink, {x, top}, {x, bottom}, cv::Scalar(255), 3);
+  std::vector<Box> cells;
+  for (std::size_t k = 0; k + 1 < xs.size(); ++k) {
+    const int x = xs[k];
+    // Worn open: a gap of 12 px in the top and the bottom rule of every box.
+    ink(cv::Rect(x + 200, top - 3, 12, 7)).setTo(0);
+    ink(cv::Rect(x + 300, bottom - 3, 12, 7)).setTo(0);
+    draw_display_line(ink, x + 60, top + 60, 3, 3 * c, rng);
+    draw_display_line(ink, x + 60, top + 60 + 4 * c, 3, 3 * c, rng);
+    draw_column(ink, x + 60, top + 60 + 8 * c, 8, 2, c, rng);
+    cells.push_back(Box{x, top, xs[k + 1] - x, bottom - top});
+  }
+  const auto layout = segment_page(clean_from_ink(ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  const auto adverts = of_kind(*layout, RegionKind::Advert);
+  EXPECT_EQ(adverts.size(), cells.size());
+  for (const Box& cell : cells) EXPECT_GE(best_iou(cell, adverts), 0.8) << "box at x=" << cell.x;
+}
+
 }  // namespace
 }  // namespace broadsheet::segment
