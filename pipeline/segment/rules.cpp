@@ -153,7 +153,12 @@ std::vector<Rule> find_rules(cv::Mat& ink, double char_px, const Options& option
   // of a row of characters into a "rule" with white on both sides.
   find_one_way(search, false, true, char_px, options, rules, rule_mask);
   if (!rules.empty()) {
-    cv::dilate(rule_mask, rule_mask, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
+    // A rule's edge: the opening keeps the straight core of a rule that drifts by a pixel or two
+    // along its length (a slightly slanted or worn one); the slivers beside it go with it, even
+    // where a glyph touches them.
+    const int edge = 2 * std::max(1, static_cast<int>(std::lround(0.12 * char_px))) + 1;
+    cv::dilate(rule_mask, rule_mask,
+               cv::getStructuringElement(cv::MORPH_RECT, cv::Size(edge, edge)));
     clear_remnants(search, char_px, rule_mask);
     ink.setTo(0, rule_mask);
   }

@@ -1004,5 +1004,36 @@ TEST(SegmentPageTest, BoxesSharingTheirRulesAreAdvertsEach) {
   for (const Box& cell : cells) EXPECT_GE(best_iou(cell, adverts), 0.8) << "box at x=" << cell.x;
 }
 
+// A rule that wavers: for two lines' height it runs two pixels aside, and the rule finder keeps
+// only the column the two parts share. The sliver beside it is the rule's too, even where a large
+// character's stroke touches it; left in, it welds the character to the lines beyond the rule.
+// (Drawn at the analysis resolution, 150 dpi, so that the pixels stay as drawn.)
+TEST(SegmentPageTest, ASliverOfAWaveringRuleDoesNotJoinTypeOnItsTwoSides) {
+  const int c = static_cast<int>(kChar);
+  cv::Mat ink = cv::Mat::zeros(1600, 1400, CV_8UC1);
+  cv::RNG rng(1918);
+  const int x = 583;  // the rule's left edge; 3 px thick
+  const int top = 400;
+  const int waver = top + 45;  // from the column's second line, 60 px down
+  cv::rectangle(ink, cv::Rect(x, 150, 3, waver - 150), cv::Scalar(255), cv::FILLED);
+  cv::rectangle(ink, cv::Rect(x - 2, waver, 3, 60), cv::Scalar(255), cv::FILLED);
+  cv::rectangle(ink, cv::Rect(x, waver + 60, 3, 1300 - waver - 60), cv::Scalar(255), cv::FILLED);
+  const Box column = draw_column(ink, x + 8, top, 20, 16, c, rng);
+  // A large character standing clear of the rule but for one stroke that reaches the sliver.
+  const int big = 3 * c;
+  const Box title{x - 20 - big, top - c, big, big + c};
+  cv::rectangle(ink, cv::Rect(title.x + 3, title.y + 3, title.w - 6, title.h - 6), cv::Scalar(255),
+                6);
+  cv::line(ink, {title.x + title.w - 3, waver + 20}, {x - 3, waver + 20}, cv::Scalar(255), 6);
+  const auto layout = segment_page(clean_from_ink(ink, 150), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  EXPECT_GE(best_iou(column, of_kind(*layout, RegionKind::Body)), 0.8);
+  for (const Region& r : layout->regions) {
+    if (intersection_area(r.bbox, title) == 0) continue;
+    EXPECT_LT(intersection_area(r.bbox, column), column.area() / 20)
+        << r.id << " (" << to_string(r.kind) << ") holds the character and the column";
+  }
+}
+
 }  // namespace
 }  // namespace broadsheet::segment
