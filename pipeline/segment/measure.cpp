@@ -101,7 +101,6 @@ double char_size_px(const cv::Mat& ink, double dpi, const Options& options) {
   }
   if (counted < 30) return 0;
   // Smooth over ±2 px (a fifth of a small face) and take the peak.
-  std::vector<double> smooth(static_cast<std::size_t>(bins), 0.0);
   std::vector<double> count(static_cast<std::size_t>(bins), 0.0);  // characters, not weighted
   double best = 0;
   int best_side = 0;
@@ -114,7 +113,6 @@ double char_size_px(const cv::Mat& ink, double dpi, const Options& options) {
       v += hist[static_cast<std::size_t>(j)] * (3 - std::abs(d));
       k += hist[static_cast<std::size_t>(j)] / j * (3 - std::abs(d));
     }
-    smooth[static_cast<std::size_t>(s)] = v;
     count[static_cast<std::size_t>(s)] = k;
     if (v > best) {
       best = v;
