@@ -468,6 +468,12 @@ std::vector<Block> link_blocks(std::vector<TextLine>& lines, double char_px, con
       if (rule_between_y(rules, a_bottom - 1, b.box.y + 1, std::max(a.box.x, b.box.x),
                          std::min(a.box.x + a.box.width, b.box.x + b.box.width)))
         continue;
+      // Lines side by side with a rule between them stand in two modules, however they align: a
+      // paper's title beside a page's border and the tops of the columns beyond it.
+      if (ov < 0 &&
+          rule_between_x(rules, std::min(a.box.x + a.box.width, b.box.x + b.box.width) - 1,
+                         std::max(a.box.x, b.box.x) + 1, a.box.y, b.box.y + b.box.height))
+        continue;
       const double score =
           gap / unit + (left ? dl : dc) / unit + (1.0 - std::max(0, ov) / double(narrow));
       links.push_back(Link{score, static_cast<int>(order[oi]), static_cast<int>(order[oj])});

@@ -101,18 +101,40 @@ double char_size_px(const cv::Mat& ink, double dpi, const Options& options) {
   }
   if (counted < 30) return 0;
   // Smooth over ±2 px (a fifth of a small face) and take the peak.
+  std::vector<double> count(static_cast<std::size_t>(bins), 0.0);  // characters, not weighted
   double best = 0;
   int best_side = 0;
   for (int s = 0; s < bins; ++s) {
     double v = 0;
+    double k = 0;
     for (int d = -2; d <= 2; ++d) {
       const int j = s + d;
-      if (j >= 0 && j < bins) v += hist[static_cast<std::size_t>(j)] * (3 - std::abs(d));
+      if (j <= 0 || j >= bins) continue;
+      v += hist[static_cast<std::size_t>(j)] * (3 - std::abs(d));
+      k += hist[static_cast<std::size_t>(j)] / j * (3 - std::abs(d));
     }
+    count[static_cast<std::size_t>(s)] = k;
     if (v > best) {
       best = v;
       best_side = s;
     }
+  }
+  // A page of adverts sets more of its ink in display type than in running text: the larger face
+  // wins by area. Running text is still there in numbers — a smaller face with at least 0.6 times
+  // as many characters, 0.55 to 0.8 of the larger one's size (radicals and punctuation are half
+  // a character or less) — and it, not the display type, is the body.
+  {
+    const double top = count[static_cast<std::size_t>(best_side)];
+    int smaller = -1;
+    for (int s = static_cast<int>(std::ceil(0.55 * best_side));
+         s <= static_cast<int>(0.8 * best_side) && s > 0; ++s) {
+      const double k = count[static_cast<std::size_t>(s)];
+      if (k < 0.6 * top || k < count[static_cast<std::size_t>(s - 1)] ||
+          k < count[static_cast<std::size_t>(s + 1)])
+        continue;
+      if (smaller < 0 || k > count[static_cast<std::size_t>(smaller)]) smaller = s;
+    }
+    if (smaller > 0) best_side = smaller;
   }
   // Refine: weighted mean over the peak ±2.
   double num = 0, den = 0;

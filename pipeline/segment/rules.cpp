@@ -113,6 +113,31 @@ void find_one_way(const cv::Mat& ink, bool horizontal, bool dashed, double char_
   }
 }
 
+// What the opening leaves of a worn or waving rule — the crests of a wave, a blot on the line —
+// lies beside the straight run as short pieces. Left in, such a piece bridges the type on both
+// sides of the rule into one line (a paper's title and the columns under it). An ink piece lying
+// wholly within a third of a character of the rule's ink and drawn out like a stroke (one and a
+// half times as long as it is wide) is the rule's; a glyph beside a rule reaches further, and a
+// punctuation mark is round.
+void clear_remnants(const cv::Mat& ink, double char_px, cv::Mat& rule_mask) {
+  cv::Mat rest = ink.clone();
+  rest.setTo(0, rule_mask);
+  const int widen = std::max(2, static_cast<int>(std::lround(0.33 * char_px)));
+  cv::Mat band;
+  cv::dilate(rule_mask, band,
+             cv::getStructuringElement(cv::MORPH_RECT, cv::Size(2 * widen + 1, 2 * widen + 1)));
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(rest, labels, stats, centroids, 8, CV_32S);
+  for (int i = 1; i < n; ++i) {
+    const cv::Rect c(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+                     stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+    if (std::max(c.width, c.height) < 1.5 * std::min(c.width, c.height)) continue;
+    const cv::Mat own = labels(c) == i;
+    if (cv::countNonZero(own & ~band(c)) > 0) continue;
+    rule_mask(c).setTo(255, own);
+  }
+}
+
 }  // namespace
 
 std::vector<Rule> find_rules(cv::Mat& ink, double char_px, const Options& options,
@@ -128,7 +153,13 @@ std::vector<Rule> find_rules(cv::Mat& ink, double char_px, const Options& option
   // of a row of characters into a "rule" with white on both sides.
   find_one_way(search, false, true, char_px, options, rules, rule_mask);
   if (!rules.empty()) {
-    cv::dilate(rule_mask, rule_mask, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
+    // A rule's edge: the opening keeps the straight core of a rule that drifts by a pixel or two
+    // along its length (a slightly slanted or worn one); the slivers beside it go with it, even
+    // where a glyph touches them.
+    const int edge = 2 * std::max(1, static_cast<int>(std::lround(0.12 * char_px))) + 1;
+    cv::dilate(rule_mask, rule_mask,
+               cv::getStructuringElement(cv::MORPH_RECT, cv::Size(edge, edge)));
+    clear_remnants(search, char_px, rule_mask);
     ink.setTo(0, rule_mask);
   }
   return rules;
@@ -158,6 +189,7 @@ std::vector<cv::Rect> find_frames(const std::vector<Rule>& rules, double char_px
       // A vertical rule near each end of the common extent, spanning top to bottom.
       const Rule* left = nullptr;
       const Rule* right = nullptr;
+      std::vector<const Rule*> inner;  // spanning top to bottom inside the extent
       for (const Rule* v : vs) {
         if (!covers(*v, y0, y1)) continue;
         const int vx = v->box.x + v->box.width / 2;
@@ -165,11 +197,24 @@ std::vector<cv::Rect> find_frames(const std::vector<Rule>& rules, double char_px
           left = v;
         if (std::abs(vx - x1) <= tol && (!right || std::abs(vx - x1) < std::abs(right->box.x - x1)))
           right = v;
+        if (vx > x0 + tol && vx < x1 - tol) inner.push_back(v);
       }
       if (!left || !right || left == right) continue;
       const int fx0 = std::min(left->box.x, x0);
       const int fx1 = std::max(right->box.x + right->box.width, x1);
       frames.emplace_back(fx0, y0, fx1 - fx0, y1 - y0);
+      // A row of boxes sharing their top and bottom rules (a tier of adverts): each cell between
+      // two of the vertical rules is a frame of its own.
+      std::sort(inner.begin(), inner.end(),
+                [](const Rule* a, const Rule* b) { return a->box.x < b->box.x; });
+      int cell_x = fx0;
+      for (const Rule* v : inner) {
+        if (v->box.x - cell_x >= 2 * char_px)
+          frames.emplace_back(cell_x, y0, v->box.x + v->box.width - cell_x, y1 - y0);
+        cell_x = v->box.x;
+      }
+      if (!inner.empty() && fx1 - cell_x >= 2 * char_px)
+        frames.emplace_back(cell_x, y0, fx1 - cell_x, y1 - y0);
       break;  // the nearest bottom rule closing this top one is found in order below
     }
   }

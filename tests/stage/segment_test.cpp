@@ -976,5 +976,156 @@ TEST(SegmentPageTest, NothingBeyondThePagesFrame) {
   expect_margin_empty(*layout, margin, drawn);
 }
 
+// A worn rule (the border under 晶報's title on a 1940 page) is straight but for a blot here and
+// there. Once the rule is cleared, what is left of a blot on each side of it stands within a
+// smear of the large type on one side and of the first character of a line on the other, and
+// must not weld them into one line: the title stays apart from the column beyond the rule.
+TEST(SegmentPageTest, ABlotOnARuleDoesNotJoinTypeOnItsTwoSides) {
+  const int c = static_cast<int>(kChar);
+  cv::Mat ink = cv::Mat::zeros(1600, 1400, CV_8UC1);
+  cv::RNG rng(1940);
+  const int rule_x = 583;  // the rule's left edge; 4 px thick
+  const int top = 400;
+  cv::rectangle(ink, cv::Rect(rule_x, 200, 4, 1100), cv::Scalar(255), cv::FILLED);
+  // The blot: 4 px each side of the rule over the height of the column's second line.
+  cv::rectangle(ink, cv::Rect(rule_x - 4, top + c + c / 2, 12, c), cv::Scalar(255), cv::FILLED);
+  const Box column = draw_column(ink, rule_x + 14, top, 20, 16, c, rng);
+  // A title of two large characters beside the first lines, their right strokes 13 px left of
+  // the rule.
+  const int big = 3 * c;
+  const Box title{rule_x - 4 - big, top - c, big, 2 * big};
+  for (int k = 0; k < 2; ++k) {
+    const cv::Rect cell(title.x + 9, title.y + k * big + 9, big - 18, big - 18);
+    cv::rectangle(ink, cell, cv::Scalar(255), 6);
+    cv::line(ink, {cell.x, cell.y + cell.height / 2},
+             {cell.x + cell.width, cell.y + cell.height / 2}, cv::Scalar(255), 6);
+  }
+  const auto layout = segment_page(clean_from_ink(ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  EXPECT_GE(best_iou(column, of_kind(*layout, RegionKind::Body)), 0.8);
+  for (const Region& r : layout->regions) {
+    if (intersection_area(r.bbox, title) == 0) continue;
+    EXPECT_LT(intersection_area(r.bbox, column), column.area() / 20)
+        << r.id << " (" << to_string(r.kind) << ") holds the title and the column";
+  }
+}
+
+// Display lines on the two sides of a rule, one just under the other and their left edges close
+// (a paper's title beside a page's border, and under it, beyond the border, the tops of a few
+// columns fused into one line): however they align, they stand in two modules, not one block.
+TEST(SegmentPageTest, ARuleKeepsLinesOnItsTwoSidesApart) {
+  const int c = static_cast<int>(kChar);
+  cv::Mat ink = cv::Mat::zeros(1600, 1400, CV_8UC1);
+  cv::RNG rng(1941);
+  draw_column(ink, 700, 900, 20, 16, c, rng);  // body text, for the body size
+  const int rule_x = 500;
+  cv::rectangle(ink, cv::Rect(rule_x, 150, 3, 1300), cv::Scalar(255), cv::FILLED);
+  // Beyond the rule a line of three characters 1.4 body characters high; left of the rule, just
+  // under it, two characters 1.6 high one over the other.
+  const int a = 52;
+  const Box beyond{rule_x + 10, 300, 3 * a, a};
+  for (int k = 0; k < 3; ++k) draw_glyph(ink, cv::Rect(beyond.x + k * a, beyond.y, a, a), rng);
+  const int t = 60;
+  const Box title{rule_x - 10 - t, beyond.y + a + 8, t, 2 * t + 4};
+  for (int k = 0; k < 2; ++k) draw_glyph(ink, cv::Rect(title.x, title.y + k * (t + 4), t, t), rng);
+  const auto layout = segment_page(clean_from_ink(ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  for (const Region& r : layout->regions) {
+    EXPECT_FALSE(intersection_area(r.bbox, beyond) > 0 && intersection_area(r.bbox, title) > 0)
+        << r.id << " (" << to_string(r.kind) << ") spans the rule";
+  }
+}
+
+// A page of adverts (the 1919 晶報 front page): more of its ink is display type than running
+// text, but the running text has as many characters, in a face about two thirds the size. The
+// body is the running text — not the display type — and the page reads in vertical columns.
+TEST(SegmentPageTest, ThePageOfAdvertsHasTheRunningTextForBody) {
+  const int c = static_cast<int>(kChar);
+  // Drawn turned a quarter counter-clockwise (columns as rows), then turned upright.
+  cv::Mat turned = cv::Mat::zeros(2000, 1800, CV_8UC1);
+  cv::RNG rng(1919);
+  const int big = 3 * c / 2 + 1;  // display type, 1.53 body characters
+  for (int l = 0; l < 10; ++l) {
+    for (int k = 0; k < 20; ++k) {
+      draw_glyph(turned, cv::Rect(100 + k * big, 100 + l * 2 * big, big, big), rng);
+    }
+  }
+  for (int l = 0; l < 8; ++l) {
+    for (int k = 0; k < 30; ++k) {
+      draw_glyph(turned, cv::Rect(100 + k * c, 1150 + l * 2 * c, c, c), rng);
+    }
+  }
+  cv::Mat ink;
+  cv::rotate(turned, ink, cv::ROTATE_90_CLOCKWISE);
+  const auto layout = segment_page(clean_from_ink(ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  EXPECT_NEAR(layout->body_char_px, kChar, 0.25 * kChar);
+  EXPECT_EQ(layout->direction, Direction::Vertical);
+}
+
+// A tier of adverts in boxes that share their rules (a 1919 page): the top and bottom rules run
+// the length of the tier and the rules between the boxes close each one. The borders are worn
+// open here and there, so no box is a closed outline; each box is still an advert of its own, not
+// the tier one advert.
+TEST(SegmentPageTest, BoxesSharingTheirRulesAreAdvertsEach) {
+  const int c = static_cast<int>(kChar);
+  cv::Mat ink = cv::Mat::zeros(2000, 1700, CV_8UC1);
+  cv::RNG rng(1919);
+  for (int i = 0; i < 3; ++i) draw_column(ink, 100 + i * (15 * c + 45), 100, 15, 24, c, rng);
+  const int top = 1300;
+  const int bottom = 1800;
+  const std::vector<int> xs = {100, 600, 1100, 1600};
+  cv::line(ink, {xs.front(), top}, {xs.back(), top}, cv::Scalar(255), 3);
+  cv::line(ink, {xs.front(), bottom}, {xs.back(), bottom}, cv::Scalar(255), 3);
+  for (int x : xs) cv::line(ink, {x, top}, {x, bottom}, cv::Scalar(255), 3);
+  std::vector<Box> cells;
+  for (std::size_t k = 0; k + 1 < xs.size(); ++k) {
+    const int x = xs[k];
+    // Worn open: a gap of 12 px in the top and the bottom rule of every box.
+    ink(cv::Rect(x + 200, top - 3, 12, 7)).setTo(0);
+    ink(cv::Rect(x + 300, bottom - 3, 12, 7)).setTo(0);
+    draw_display_line(ink, x + 60, top + 60, 3, 3 * c, rng);
+    draw_display_line(ink, x + 60, top + 60 + 4 * c, 3, 3 * c, rng);
+    draw_column(ink, x + 60, top + 60 + 8 * c, 8, 2, c, rng);
+    cells.push_back(Box{x, top, xs[k + 1] - x, bottom - top});
+  }
+  const auto layout = segment_page(clean_from_ink(ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  const auto adverts = of_kind(*layout, RegionKind::Advert);
+  EXPECT_EQ(adverts.size(), cells.size());
+  for (const Box& cell : cells) EXPECT_GE(best_iou(cell, adverts), 0.8) << "box at x=" << cell.x;
+}
+
+// A rule that wavers: for two lines' height it runs two pixels aside, and the rule finder keeps
+// only the column the two parts share. The sliver beside it is the rule's too, even where a large
+// character's stroke touches it; left in, it welds the character to the lines beyond the rule.
+// (Drawn at the analysis resolution, 150 dpi, so that the pixels stay as drawn.)
+TEST(SegmentPageTest, ASliverOfAWaveringRuleDoesNotJoinTypeOnItsTwoSides) {
+  const int c = static_cast<int>(kChar);
+  cv::Mat ink = cv::Mat::zeros(1600, 1400, CV_8UC1);
+  cv::RNG rng(1918);
+  const int x = 583;  // the rule's left edge; 3 px thick
+  const int top = 400;
+  const int waver = top + 45;  // from the column's second line, 60 px down
+  cv::rectangle(ink, cv::Rect(x, 150, 3, waver - 150), cv::Scalar(255), cv::FILLED);
+  cv::rectangle(ink, cv::Rect(x - 2, waver, 3, 60), cv::Scalar(255), cv::FILLED);
+  cv::rectangle(ink, cv::Rect(x, waver + 60, 3, 1300 - waver - 60), cv::Scalar(255), cv::FILLED);
+  const Box column = draw_column(ink, x + 8, top, 20, 16, c, rng);
+  // A large character standing clear of the rule but for one stroke that reaches the sliver.
+  const int big = 3 * c;
+  const Box title{x - 20 - big, top - c, big, big + c};
+  cv::rectangle(ink, cv::Rect(title.x + 3, title.y + 3, title.w - 6, title.h - 6), cv::Scalar(255),
+                6);
+  cv::line(ink, {title.x + title.w - 3, waver + 20}, {x - 3, waver + 20}, cv::Scalar(255), 6);
+  const auto layout = segment_page(clean_from_ink(ink, 150), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  EXPECT_GE(best_iou(column, of_kind(*layout, RegionKind::Body)), 0.8);
+  for (const Region& r : layout->regions) {
+    if (intersection_area(r.bbox, title) == 0) continue;
+    EXPECT_LT(intersection_area(r.bbox, column), column.area() / 20)
+        << r.id << " (" << to_string(r.kind) << ") holds the character and the column";
+  }
+}
+
 }  // namespace
 }  // namespace broadsheet::segment
