@@ -97,6 +97,11 @@ void find_one_way(const cv::Mat& ink, bool horizontal, bool dashed, double char_
     // A long run that is thick on average is a bar or a dark photo edge, not a rule; a slanted
     // rule is thin but spans a few rows.
     if (thickness > max_thickness || across > 4 * max_thickness) continue;
+    // A rule is as thick across its box as it is on average, but for a slant of a degree or so
+    // (a page deskewed to 0.1°, a rule printed slightly bent). Strokes of a row of glyphs chained
+    // into a run (the middle strokes of a line of type over a faint bleed-through rule) wander up
+    // and down: a box twice as deep as the run is thick.
+    if (across > thickness + 2 + 0.015 * len) continue;
     // Glyph strokes of a large face can line up into a long thin run along a line (the middle
     // strokes of 「季重」); unlike a rule they have ink close by on both sides. Across the lines
     // no run forms (the leading breaks it), and a column rule has text close by on both sides.

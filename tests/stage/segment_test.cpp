@@ -697,6 +697,33 @@ TEST(SegmentPageTest, AGutterEndsAtABrokenOffStroke) {
   EXPECT_TRUE(seen);
 }
 
+// Strokes of a row of glyphs over a faint bleed-through rule can chain into one long run. It
+// wanders up and down by more than its own thickness, where a rule, straight or slanted by a
+// degree, keeps its depth: only the rules are found (dev seed 72 page 1 lost half a line of type
+// to such a "rule" and the ink cleared beside it).
+TEST(SegmentPageTest, ARunThatWandersUpAndDownIsNoRule) {
+  const double c = 14;  // work-scale body character
+  cv::Mat ink = cv::Mat::zeros(400, 500, CV_8UC1);
+  const cv::Scalar white(255);
+  cv::rectangle(ink, cv::Rect(50, 60, 190, 2), white, cv::FILLED);  // a straight rule
+  cv::line(ink, {50, 140}, {240, 143}, white, 2);                   // slanted by one degree
+  // Three bands of glyph strokes, each four rows deep, stepping down by four rows.
+  for (int k = 0; k < 3; ++k)
+    cv::rectangle(ink, cv::Rect(50 + 62 * k, 240 + 4 * k, 68, 5), white, cv::FILLED);
+  segment::Options options;
+  const auto rules = segment::detail::find_rules(ink, c, options, {});
+  int straight = 0, slanted = 0, wandering = 0;
+  for (const auto& r : rules) {
+    if (!r.horizontal) continue;
+    if (r.box.y >= 55 && r.box.y < 70) ++straight;
+    if (r.box.y >= 135 && r.box.y < 150) ++slanted;
+    if (r.box.y >= 230 && r.box.y < 260) ++wandering;
+  }
+  EXPECT_EQ(straight, 1);
+  EXPECT_EQ(slanted, 1);
+  EXPECT_EQ(wandering, 0);
+}
+
 // An opening quote stands at the right of its cell, so the space before it looks wider than a
 // letter space; where a gutter of the body below lines up with that space the headline is still
 // one (古籍修復演繹“慢功夫”).
