@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <vector>
 
 #include "segment/segment.hpp"
@@ -156,12 +157,14 @@ std::vector<std::size_t> reading_order(std::span<const OrderItem> items, Directi
     }
   }
 
-  // Anchor group boxes.
-  auto group_box = [&](int m) {
+  // Anchor group boxes. Without its jump lines, an anchor group ends where its columns begin: a
+  // （上接…） line stands at the top of the first column, level with the tops of the others.
+  auto group_box = [&](int m, bool heads_only = false) {
     Item g{std::numeric_limits<int>::max(), std::numeric_limits<int>::max(),
            std::numeric_limits<int>::min(), std::numeric_limits<int>::min(), RegionKind::Other};
     for (std::size_t j = 0; j < n; ++j) {
       if (module_of[j] != m) continue;
+      if (heads_only && !is_anchor_kind(it[j].kind)) continue;
       g.x0 = std::min(g.x0, it[j].x0);
       g.y0 = std::min(g.y0, it[j].y0);
       g.x1 = std::max(g.x1, it[j].x1);
@@ -170,7 +173,12 @@ std::vector<std::size_t> reading_order(std::span<const OrderItem> items, Directi
     return g;
   };
   std::vector<Item> anchors;
-  for (int m = 0; m < modules; ++m) anchors.push_back(group_box(m));
+  std::vector<Item> heads;  // the same without jump lines
+  for (int m = 0; m < modules; ++m) {
+    anchors.push_back(group_box(m));
+    const Item h = group_box(m, true);
+    heads.push_back(h.x0 < h.x1 ? h : anchors.back());
+  }
 
   // 2. Body columns: a body block whose top lies just under an anchor group and overlaps it starts
   //    that module; its neighbours in the same row of tops (next column over a gutter) follow.
@@ -178,17 +186,25 @@ std::vector<std::size_t> reading_order(std::span<const OrderItem> items, Directi
   for (std::size_t i : by_top) {
     if (it[i].kind == RegionKind::Body) bodies.push_back(i);
   }
-  auto starts_under = [&](std::size_t i, const Item& g) {
-    const double d = it[i].y0 - g.y1;
-    return d >= -0.5 * c && d <= 4.0 * c;
+  // How far under module m's anchor group body block i starts, if just under it: under the
+  // group with its jump lines, or beside the jump line under the heads alone.
+  auto starts_under = [&](std::size_t i, int m) -> std::optional<double> {
+    std::optional<double> best;
+    for (const Item* g :
+         {&anchors[static_cast<std::size_t>(m)], &heads[static_cast<std::size_t>(m)]}) {
+      const double d = it[i].y0 - g->y1;
+      if (d >= -0.5 * c && d <= 4.0 * c && (!best || d < *best)) best = d;
+    }
+    return best;
   };
   for (std::size_t i : bodies) {
     int best = -1;
     double best_d = std::numeric_limits<double>::max();
     for (int m = 0; m < modules; ++m) {
-      const Item& g = anchors[static_cast<std::size_t>(m)];
-      if (!starts_under(i, g) || hov(it[i], g) <= 0) continue;
-      const double d = it[i].y0 - g.y1;
+      if (hov(it[i], anchors[static_cast<std::size_t>(m)]) <= 0) continue;
+      const std::optional<double> under = starts_under(i, m);
+      if (!under) continue;
+      const double d = *under;
       if (d < best_d) {
         best_d = d;
         best = m;
@@ -203,8 +219,7 @@ std::vector<std::size_t> reading_order(std::span<const OrderItem> items, Directi
       if (module_of[i] >= 0) continue;
       for (std::size_t j : bodies) {
         if (module_of[j] < 0) continue;
-        const Item& g = anchors[static_cast<std::size_t>(module_of[j])];
-        if (!starts_under(i, g)) continue;
+        if (!starts_under(i, module_of[j])) continue;
         if (std::abs(it[i].y0 - it[j].y0) > 1.5 * c) continue;
         const int gap = std::max(it[j].x0 - it[i].x1, it[i].x0 - it[j].x1);
         if (gap < -0.5 * c || gap > 3.0 * c) continue;
@@ -325,9 +340,11 @@ std::vector<std::size_t> reading_order(std::span<const OrderItem> items, Directi
   for (std::size_t i = 0; i < n; ++i) it[i].role = role_of(it[i].kind, upper_jump[i] != 0);
   std::vector<int> column(n, 0);
   for (int m = 0; m < modules; ++m) {
+    // Columns from the blocks read column by column only: a headline over part of them would
+    // merge two columns into one.
     std::vector<std::size_t> members;
     for (std::size_t i = 0; i < n; ++i) {
-      if (module_of[i] == m) members.push_back(i);
+      if (module_of[i] == m && it[i].role == 6) members.push_back(i);
     }
     std::sort(members.begin(), members.end(), [&](std::size_t a, std::size_t b) {
       return it[a].x0 != it[b].x0 ? it[a].x0 < it[b].x0 : a < b;

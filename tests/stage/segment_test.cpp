@@ -56,6 +56,25 @@ TEST(ReadingOrderTest, ReadsInsideAModuleKickerHeadlineSubheadlineBodyBylineJump
   EXPECT_EQ(order_of(items), (std::vector<std::size_t>{5, 4, 2, 1, 3, 6, 0}));
 }
 
+// A continuation's （上接…） line stands at the top of its first column; the second column starts
+// level with the jump line, higher than the first column's text, and past the end of a short
+// headline. It is still that module's second column, not a module of its own read after the
+// article beside it (dev seed 75 page 4).
+TEST(ReadingOrderTest, AColumnBesideAnUpperJumpLineBelongsToItsHeadline) {
+  const std::vector<OrderItem> items = {
+      item(1020, 2684, 830, 56, RegionKind::Headline),  // 0: right module
+      item(1224, 2769, 177, 31, RegionKind::Jump),      // 1
+      item(1020, 2812, 401, 694, RegionKind::Body),     // 2
+      item(1462, 2769, 401, 603, RegionKind::Body),     // 3
+      item(136, 2686, 681, 63, RegionKind::Headline),   // 4: left module, a short headline
+      item(342, 2782, 175, 29, RegionKind::Jump),       // 5: （上接第三版）
+      item(136, 2826, 401, 647, RegionKind::Body),      // 6
+      item(578, 2780, 401, 649, RegionKind::Body),      // 7: its second column
+      item(876, 3442, 83, 31, RegionKind::Byline),      // 8: under the second column
+  };
+  EXPECT_EQ(order_of(items), (std::vector<std::size_t>{4, 5, 6, 7, 8, 0, 1, 2, 3}));
+}
+
 TEST(ReadingOrderTest, ReadsModulesByTopInBandsLeftToRight) {
   // Two modules whose tops differ by less than a body line form one band: left first. A module
   // lower down comes after, even if it is further left.
