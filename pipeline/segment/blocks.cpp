@@ -234,7 +234,9 @@ std::vector<TextLine> find_lines(const cv::Mat& ink, double char_px, const Optio
     }
     return false;
   };
-  auto is_gutter = [&](int x0, int x1, int y0, int y1, bool wide) {
+  // The white runs are looked for across the whole gap [x0, x1); the columns beside it are
+  // looked for from x0 and from flank_x1, where the white ends in the row itself.
+  auto is_gutter = [&](int x0, int x1, int flank_x1, int y0, int y1, bool wide) {
     const int ya = y0 - 1;
     const int yb = y1;
     int found = 0;  // 0 not yet looked, 1 flanked, -1 not flanked
@@ -242,7 +244,7 @@ std::vector<TextLine> find_lines(const cv::Mat& ink, double char_px, const Optio
       const double a = ya >= 0 ? up.at<std::uint16_t>(ya, x) : strip;
       const double b = yb < ink.rows ? down.at<std::uint16_t>(yb, x) : strip;
       if (a < reach || b < reach || a + b + (y1 - y0) < strip) continue;
-      if (found == 0) found = flanked(x0, x1, y0, y1) ? 1 : -1;
+      if (found == 0) found = flanked(x0, flank_x1, y0, y1) ? 1 : -1;
       if (found > 0) return true;
       if (!wide) return false;
       // In a wide space, the white run down from it must be a gutter: long, columns both sides.
@@ -359,7 +361,8 @@ std::vector<TextLine> find_lines(const cv::Mat& ink, double char_px, const Optio
                       std::none_of(pieces.begin(), pieces.end(), [&](const cv::Rect& r) {
                         return (r & cv::Rect(p.x + p.width, y0, best_gap, y1 - y0)).area() > 0;
                       });
-    if (best_gap >= g && !letter_space && is_gutter(p.x + p.width, first_ink(p, q), y0, y1, wide))
+    if (best_gap >= g && !letter_space &&
+        is_gutter(p.x + p.width, q.x, first_ink(p, q), y0, y1, wide))
       continue;
     if (rule_between_x(rules, p.x + p.width - 1, q.x + 1, y0, y1)) continue;
     dsu.unite(static_cast<int>(order[oi]), best);

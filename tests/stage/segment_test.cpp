@@ -743,6 +743,53 @@ TEST(SegmentPageTest, ARunThatWandersUpAndDownIsNoRule) {
   EXPECT_EQ(wandering, 0);
 }
 
+// A mark left in a gutter (a speck of a worn line start) sits in the row of two lines, while
+// the punctuation hanging off the lines above and below reaches into the gutter's near side:
+// the white channel runs between the mark and the far column. The gutter is found there, not
+// only between the near column and the mark (a dev page, seed 83, read two lines across two
+// columns as a kicker).
+TEST(SegmentPageTest, AGutterIsFoundPastAMarkStandingInIt) {
+  const int c = static_cast<int>(kChar);
+  cv::Mat ink = cv::Mat::zeros(1400, 1400, CV_8UC1);
+  const cv::Scalar white(255);
+  cv::RNG rng(9);
+  auto glyph = [&](int x, int y) {
+    draw_glyph(ink, cv::Rect(x, y, c, c), rng);
+    cv::line(ink, {x + c / 5, y + c / 2}, {x + 4 * c / 5, y + c / 2}, white, 3);
+  };
+  const int per_line = 10;
+  const int pitch = c + c / 2;
+  const int xl = 100;
+  const int edge = xl + per_line * c;  // the left column's right edge
+  const int xr = edge + 8 * c / 5;     // a gutter of 1.6 characters
+  const int special = 10;
+  for (int l = 0; l < 14; ++l) {
+    const int y = 150 + l * pitch;
+    for (int k = 0; k < per_line; ++k) {
+      glyph(xl + k * c, y);
+      glyph(xr + k * c, y);
+    }
+    // The lines over and under the special one end in a comma hanging into the gutter.
+    if (l == special - 1 || l == special + 1)
+      cv::rectangle(ink, cv::Rect(edge - 2, y + 3 * c / 5, 9 * c / 10, c / 4), white, cv::FILLED);
+  }
+  // The mark, half a character high, two thirds of a character into the gutter.
+  cv::rectangle(ink, cv::Rect(edge + 13 * c / 20, 150 + special * pitch + 2 * c / 5, c / 6, c / 2),
+                white, cv::FILLED);
+  segment::Options options;
+  const double char_px = segment::detail::char_size_px(ink, 300, options);
+  ASSERT_GT(char_px, 0.6 * c);
+  const auto lines = segment::detail::find_lines(ink, char_px, options, {});
+  for (const auto& line : lines) {
+    if (line.box.y + line.box.height < 150 + special * pitch ||
+        line.box.y > 150 + special * pitch + c)
+      continue;
+    EXPECT_TRUE(line.box.x + line.box.width <= xr || line.box.x >= edge)
+        << "a line from x " << line.box.x << " to " << line.box.x + line.box.width
+        << " spans the gutter";
+  }
+}
+
 // An opening quote stands at the right of its cell, so the space before it looks wider than a
 // letter space; where a gutter of the body below lines up with that space the headline is still
 // one (古籍修復演繹“慢功夫”).
