@@ -152,6 +152,25 @@ void draw_glyph(cv::Mat& ink, cv::Rect cell, cv::RNG& rng) {
   }
 }
 
+// A glyph with a stroke across its middle: a line of them is one piece of ink, so that nothing
+// but the line's ends stands near a gutter beside it.
+void draw_joined_glyph(cv::Mat& ink, int x, int y, int cell, cv::RNG& rng) {
+  draw_glyph(ink, cv::Rect(x, y, cell, cell), rng);
+  cv::line(ink, {x + cell / 5, y + cell / 2}, {x + 4 * cell / 5, y + cell / 2}, cv::Scalar(255), 3);
+}
+
+// The lines the line finder gives on `ink` (a 300 dpi page) that reach into rows [y0, y1);
+// `char_px` is the character size it measured.
+std::vector<segment::detail::TextLine> lines_in_rows(const cv::Mat& ink, int y0, int y1,
+                                                     double& char_px) {
+  segment::Options options;
+  char_px = segment::detail::char_size_px(ink, 300, options);
+  std::vector<segment::detail::TextLine> out;
+  for (const auto& line : segment::detail::find_lines(ink, char_px, options, {}))
+    if (line.box.y < y1 && line.box.y + line.box.height > y0) out.push_back(line);
+  return out;
+}
+
 // A justified text column of `lines` lines, `per_line` cells each; returns its ink box.
 Box draw_column(cv::Mat& ink, int x, int y, int per_line, int lines, int cell, cv::RNG& rng) {
   const int pitch = cell + cell / 2;  // leading of half a character
@@ -674,12 +693,7 @@ TEST(SegmentPageTest, AGutterEndsAtABrokenOffStroke) {
   cv::Mat ink = cv::Mat::zeros(1400, 1400, CV_8UC1);
   const cv::Scalar white(255);
   cv::RNG rng(8);
-  // Every character has a stroke across its middle, so that each line is one piece of ink and
-  // nothing but the line starts stands near the gutter.
-  auto glyph = [&](int x, int y) {
-    draw_glyph(ink, cv::Rect(x, y, c, c), rng);
-    cv::line(ink, {x + c / 5, y + c / 2}, {x + 4 * c / 5, y + c / 2}, white, 3);
-  };
+  auto glyph = [&](int x, int y) { draw_joined_glyph(ink, x, y, c, rng); };
   const int per_line = 10;
   const int pitch = c + c / 2;
   const int xl = 100;
@@ -698,22 +712,17 @@ TEST(SegmentPageTest, AGutterEndsAtABrokenOffStroke) {
     cv::line(ink, {xr + 4 * c / 5, y + c / 10}, {xr + 13 * c / 10, y + c / 10}, white, 3);
     for (int k = 1; k < per_line; ++k) glyph(xr + c / 4 + k * c, y);
   }
-  segment::Options options;
-  const double char_px = segment::detail::char_size_px(ink, 300, options);
+  double char_px = 0;
+  const int row = 150 + special * pitch;
+  const auto lines = lines_in_rows(ink, row, row + c, char_px);
   ASSERT_GT(char_px, 0.6 * c);
-  const auto lines = segment::detail::find_lines(ink, char_px, options, {});
-  bool seen = false;
+  EXPECT_FALSE(lines.empty());
   for (const auto& line : lines) {
-    if (line.box.y + line.box.height < 150 + special * pitch ||
-        line.box.y > 150 + special * pitch + c)
-      continue;
-    seen = true;
     const bool left = line.box.x + line.box.width <= xl + per_line * c;
     const bool right = line.box.x >= xr;
     EXPECT_TRUE(left || right) << "a line from x " << line.box.x << " to "
                                << line.box.x + line.box.width << " spans the gutter";
   }
-  EXPECT_TRUE(seen);
 }
 
 // Strokes of a row of glyphs over a faint bleed-through rule can chain into one long run. It
@@ -753,10 +762,7 @@ TEST(SegmentPageTest, AGutterIsFoundPastAMarkStandingInIt) {
   cv::Mat ink = cv::Mat::zeros(1400, 1400, CV_8UC1);
   const cv::Scalar white(255);
   cv::RNG rng(9);
-  auto glyph = [&](int x, int y) {
-    draw_glyph(ink, cv::Rect(x, y, c, c), rng);
-    cv::line(ink, {x + c / 5, y + c / 2}, {x + 4 * c / 5, y + c / 2}, white, 3);
-  };
+  auto glyph = [&](int x, int y) { draw_joined_glyph(ink, x, y, c, rng); };
   const int per_line = 10;
   const int pitch = c + c / 2;
   const int xl = 100;
@@ -776,14 +782,12 @@ TEST(SegmentPageTest, AGutterIsFoundPastAMarkStandingInIt) {
   // The mark, half a character high, two thirds of a character into the gutter.
   cv::rectangle(ink, cv::Rect(edge + 13 * c / 20, 150 + special * pitch + 2 * c / 5, c / 6, c / 2),
                 white, cv::FILLED);
-  segment::Options options;
-  const double char_px = segment::detail::char_size_px(ink, 300, options);
+  double char_px = 0;
+  const int row = 150 + special * pitch;
+  const auto lines = lines_in_rows(ink, row, row + c, char_px);
   ASSERT_GT(char_px, 0.6 * c);
-  const auto lines = segment::detail::find_lines(ink, char_px, options, {});
+  EXPECT_FALSE(lines.empty());
   for (const auto& line : lines) {
-    if (line.box.y + line.box.height < 150 + special * pitch ||
-        line.box.y > 150 + special * pitch + c)
-      continue;
     EXPECT_TRUE(line.box.x + line.box.width <= xr || line.box.x >= edge)
         << "a line from x " << line.box.x << " to " << line.box.x + line.box.width
         << " spans the gutter";
