@@ -1,5 +1,6 @@
 #include "core/issue_json.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <unistd.h>
@@ -72,23 +73,57 @@ long long get_int(const json& obj, const char* name, const std::string& where) {
   return v.get<long long>();
 }
 
-long long get_int_or(const json& obj, const char* name, const std::string& where,
-                     long long fallback) {
-  return has(obj, name) ? get_int(obj, name, where) : fallback;
+// Page numbers, scan positions and sizes are ints, and code downstream counts with them (page + 1,
+// x + w). A value outside ±1e9 is no page or size that exists: refuse it rather than narrow it
+// silently or let that arithmetic overflow.
+constexpr long long kIntLimit = 1'000'000'000;
+
+int checked_int(const json& v, const std::string& where, long long lo = -kIntLimit,
+                long long hi = kIntLimit) {
+  if (!v.is_number_integer()) throw ParseError{where, "expected an integer"};
+  const bool is_unsigned = v.is_number_unsigned();
+  const long long value = is_unsigned ? 0 : v.get<long long>();
+  if (is_unsigned ? v.get<unsigned long long>() > static_cast<unsigned long long>(hi)
+                  : value < lo || value > hi)
+    throw ParseError{
+        where, "is " + v.dump() + "; expected " + std::to_string(lo) + " to " + std::to_string(hi)};
+  return static_cast<int>(is_unsigned ? static_cast<long long>(v.get<unsigned long long>())
+                                      : value);
 }
+
+int get_int_in(const json& obj, const char* name, const std::string& where,
+               long long lo = -kIntLimit, long long hi = kIntLimit) {
+  return checked_int(field(obj, name, where), where + "." + name, lo, hi);
+}
+
+int get_int_in_or(const json& obj, const char* name, const std::string& where, int fallback,
+                  long long lo = -kIntLimit, long long hi = kIntLimit) {
+  return has(obj, name) ? get_int_in(obj, name, where, lo, hi) : fallback;
+}
+
+// Box edges (x, y, x + w, y + h) lie within ±kCoordLimit. Widths may then reach 2 × kCoordLimit,
+// so the smallest box holding any two boxes (an article part) reads back too, and sums of a few
+// coordinates still fit an int.
+constexpr double kCoordLimit = 1e8;
 
 Box get_box(const json& obj, const char* name, const std::string& where) {
   const json& v = field(obj, name, where);
   if (!v.is_array() || v.size() != 4) throw ParseError{where + "." + name, "expected [x, y, w, h]"};
-  int c[4] = {};
+  double d[4] = {};
   for (size_t i = 0; i < 4; ++i) {
     if (!v[i].is_number()) throw ParseError{where + "." + name, "expected [x, y, w, h] numbers"};
-    // A double outside int's range cannot be converted (undefined behaviour): refuse it.
-    const double d = v[i].get<double>();
-    if (!(d >= -1e9 && d <= 1e9)) throw ParseError{where + "." + name, "coordinate out of range"};
-    c[i] = static_cast<int>(d);
+    d[i] = v[i].get<double>();
   }
-  return Box{c[0], c[1], c[2], c[3]};
+  // Refused before any conversion: a double outside int's range cannot be converted (undefined
+  // behaviour), and NaN fails every comparison.
+  const auto within = [](double lo, double value) {
+    return value >= -kCoordLimit && value <= kCoordLimit && lo >= -kCoordLimit && lo <= kCoordLimit;
+  };
+  if (!within(d[0], d[0] + d[2]) || !within(d[1], d[1] + d[3]))
+    throw ParseError{where + "." + name, "coordinate out of range: " + v.dump() +
+                                             "; every edge must lie within ±100000000"};
+  return Box{static_cast<int>(d[0]), static_cast<int>(d[1]), static_cast<int>(d[2]),
+             static_cast<int>(d[3])};
 }
 
 const json& get_array(const json& obj, const char* name, const std::string& where) {
@@ -161,12 +196,12 @@ Region parse_region(const json& j, const std::string& where) {
 
 Page parse_page(const json& j, const std::string& where, size_t index) {
   Page p;
-  p.scan_index =
-      static_cast<int>(get_int_or(j, "scan_index", where, static_cast<long long>(index)));
-  p.page = static_cast<int>(get_int_or(j, "page", where, p.scan_index + 1));
+  p.scan_index = get_int_in_or(j, "scan_index", where,
+                               static_cast<int>(std::min<size_t>(index, kIntLimit)), 0);
+  p.page = get_int_in_or(j, "page", where, p.scan_index + 1);
   p.image = get_string_or(j, "image", where);
-  p.width = static_cast<int>(get_int_or(j, "width", where, 0));
-  p.height = static_cast<int>(get_int_or(j, "height", where, 0));
+  p.width = get_int_in_or(j, "width", where, 0, 0);
+  p.height = get_int_in_or(j, "height", where, 0, 0);
   p.dpi = get_number_or(j, "dpi", where, 300);
   p.skew_deg = get_number_or(j, "skew_deg", where, 0);
   p.text = get_string_or(j, "text", where);
@@ -207,18 +242,15 @@ Article parse_article(const json& j, const std::string& where) {
   }
   if (has(j, "pages")) {
     const json& ps = get_array(j, "pages", where);
-    for (const json& p : ps) {
-      if (!p.is_number_integer()) throw ParseError{where + ".pages", "expected integers"};
-      a.pages.push_back(p.get<int>());
-    }
+    for (const json& p : ps) a.pages.push_back(checked_int(p, where + ".pages"));
   }
   if (has(j, "continuations")) {
     const json& cs = get_array(j, "continuations", where);
     for (size_t i = 0; i < cs.size(); ++i) {
       const std::string w = where + ".continuations[" + std::to_string(i) + "]";
       Continuation c;
-      c.from_page = static_cast<int>(get_int(cs[i], "from_page", w));
-      c.to_page = static_cast<int>(get_int(cs[i], "to_page", w));
+      c.from_page = get_int_in(cs[i], "from_page", w);
+      c.to_page = get_int_in(cs[i], "to_page", w);
       c.marker = get_string_or(cs[i], "marker", w);
       a.continuations.push_back(c);
     }
@@ -228,7 +260,7 @@ Article parse_article(const json& j, const std::string& where) {
     for (size_t i = 0; i < ps.size(); ++i) {
       const std::string w = where + ".parts[" + std::to_string(i) + "]";
       ArticlePart part;
-      part.page = static_cast<int>(get_int(ps[i], "page", w));
+      part.page = get_int_in(ps[i], "page", w);
       if (has(ps[i], "region_ids")) {
         for (const json& id : get_array(ps[i], "region_ids", w)) {
           if (!id.is_string()) throw ParseError{w + ".region_ids", "expected strings"};
@@ -356,7 +388,7 @@ Result<Issue> issue_from_json(const json& j) {
   try {
     Issue issue;
     if (!j.is_object()) throw ParseError{"(document)", "expected a JSON object"};
-    issue.schema_version = static_cast<int>(get_int_or(j, "schema_version", "", kSchemaVersion));
+    issue.schema_version = get_int_in_or(j, "schema_version", "", kSchemaVersion);
     if (issue.schema_version != kSchemaVersion)
       throw ParseError{"schema_version", "is " + std::to_string(issue.schema_version) +
                                              "; this broadsheet reads version " +
@@ -368,8 +400,7 @@ Result<Issue> issue_from_json(const json& j) {
       issue.issue.newspaper = get_opt_string(ij, "newspaper", "issue");
       issue.issue.date = get_opt_string(ij, "date", "issue");
       if (has(ij, "number")) issue.issue.number = get_int(ij, "number", "issue");
-      if (has(ij, "page_count"))
-        issue.issue.page_count = static_cast<int>(get_int(ij, "page_count", "issue"));
+      if (has(ij, "page_count")) issue.issue.page_count = get_int_in(ij, "page_count", "issue", 0);
       issue.issue.weekday = get_opt_string(ij, "weekday", "issue");
       issue.issue.lunar_date = get_opt_string(ij, "lunar_date", "issue");
       issue.issue.extra =

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -155,6 +157,74 @@ TEST(IssueJsonTest, RefusesAnotherSchemaVersion) {
   auto out = issue_from_json(j);
   ASSERT_FALSE(out);
   EXPECT_NE(out.error().message.find("schema_version"), std::string::npos);
+}
+
+TEST(IssueJsonTest, RefusesNumbersNoPageOrSizeCanHave) {
+  // A scan index of INT_MAX made the default page number (scan_index + 1) overflow; a page of
+  // 2^32 + 1 was read as page 1. Each is refused with the field named, and a value in range reads.
+  struct Case {
+    const char* pointer;
+    nlohmann::json value;
+    const char* field;
+  };
+  const std::vector<Case> cases = {
+      {"/pages/0/scan_index", 2147483647LL, "pages[0].scan_index"},
+      {"/pages/0/scan_index", -1, "pages[0].scan_index"},
+      {"/pages/0/page", 4294967297LL, "pages[0].page"},
+      {"/pages/0/width", -5, "pages[0].width"},
+      {"/pages/0/height", 18446744073709551615ULL, "pages[0].height"},
+      {"/articles/0/pages/1", 3000000000LL, "articles[0].pages"},
+      {"/articles/0/continuations/0/to_page", -3000000000LL,
+       "articles[0].continuations[0].to_page"},
+      {"/articles/0/parts/0/page", 2147483648LL, "articles[0].parts[0].page"},
+      {"/schema_version", 4294967297LL, "schema_version"},
+      {"/issue/page_count", -4, "issue.page_count"},
+  };
+  for (const Case& c : cases) {
+    nlohmann::json j = to_json(sample_issue());
+    j[nlohmann::json::json_pointer(c.pointer)] = c.value;
+    if (std::string(c.pointer) == "/pages/0/scan_index") j["pages"][0].erase("page");
+    auto out = issue_from_json(j);
+    ASSERT_FALSE(out) << c.pointer << " = " << c.value.dump() << " was read";
+    EXPECT_NE(out.error().message.find(c.field), std::string::npos) << out.error().message;
+  }
+  nlohmann::json j = to_json(sample_issue());
+  j["pages"][0]["scan_index"] = 41;
+  j["pages"][0].erase("page");
+  auto out = issue_from_json(j);
+  ASSERT_TRUE(out) << out.error().describe();
+  EXPECT_EQ(out->pages[0].page, 42);
+}
+
+TEST(IssueJsonTest, APartHoldingBoxesAtTheEdgesOfTheRangeReadsBack) {
+  // Two regions whose boxes each read were united into a part box wider than a single coordinate
+  // was allowed to be, so reassembly wrote an issue.json it could not read back (fuzz_issue_json).
+  nlohmann::json j = to_json(sample_issue());
+  j["pages"][0]["regions"][0]["bbox"] = {-100000000, -100000000, 10, 10};
+  auto region = j["pages"][0]["regions"][0];
+  region["id"] = "p1-r2";
+  region["bbox"] = {99999990, 99999990, 10, 10};
+  j["pages"][0]["regions"].push_back(region);
+  auto issue = issue_from_json(j);
+  ASSERT_TRUE(issue) << issue.error().describe();
+  Box part;
+  for (const Region& r : issue->pages[0].regions) part = unite(part, r.bbox);
+  EXPECT_EQ(part, (Box{-100000000, -100000000, 200000000, 200000000}));
+  issue->articles[0].parts[0].bbox = part;
+  auto back = issue_from_json(to_json(*issue));
+  ASSERT_TRUE(back) << back.error().describe();
+  EXPECT_EQ(back->articles[0].parts[0].bbox, part);
+
+  for (const nlohmann::json& bad :
+       {nlohmann::json{99999990, 0, 11, 10}, nlohmann::json{0, -100000001, 10, 10},
+        nlohmann::json{0, 0, 1e300, 10}, nlohmann::json{0, 0, 10, -3e9}}) {
+    nlohmann::json k = to_json(sample_issue());
+    k["pages"][0]["regions"][0]["bbox"] = bad;
+    auto out = issue_from_json(k);
+    ASSERT_FALSE(out) << bad.dump() << " was read";
+    EXPECT_NE(out.error().message.find("pages[0].regions[0].bbox"), std::string::npos)
+        << out.error().message;
+  }
 }
 
 TEST(IssueJsonTest, ReadsTheSeedPageVocabulary) {
