@@ -81,14 +81,13 @@ constexpr long long kIntLimit = 1'000'000'000;
 int checked_int(const json& v, const std::string& where, long long lo = -kIntLimit,
                 long long hi = kIntLimit) {
   if (!v.is_number_integer()) throw ParseError{where, "expected an integer"};
-  const bool is_unsigned = v.is_number_unsigned();
-  const long long value = is_unsigned ? 0 : v.get<long long>();
-  if (is_unsigned ? v.get<unsigned long long>() > static_cast<unsigned long long>(hi)
-                  : value < lo || value > hi)
+  const bool in_range = v.is_number_unsigned()
+                            ? v.get<unsigned long long>() <= static_cast<unsigned long long>(hi)
+                            : v.get<long long>() >= lo && v.get<long long>() <= hi;
+  if (!in_range)
     throw ParseError{
         where, "is " + v.dump() + "; expected " + std::to_string(lo) + " to " + std::to_string(hi)};
-  return static_cast<int>(is_unsigned ? static_cast<long long>(v.get<unsigned long long>())
-                                      : value);
+  return static_cast<int>(v.get<long long>());  // within ±kIntLimit: fits an int either way
 }
 
 int get_int_in(const json& obj, const char* name, const std::string& where,
@@ -116,8 +115,9 @@ Box get_box(const json& obj, const char* name, const std::string& where) {
   }
   // Refused before any conversion: a double outside int's range cannot be converted (undefined
   // behaviour), and NaN fails every comparison.
-  const auto within = [](double lo, double value) {
-    return value >= -kCoordLimit && value <= kCoordLimit && lo >= -kCoordLimit && lo <= kCoordLimit;
+  const auto within = [](double start, double end) {
+    return start >= -kCoordLimit && start <= kCoordLimit && end >= -kCoordLimit &&
+           end <= kCoordLimit;
   };
   if (!within(d[0], d[0] + d[2]) || !within(d[1], d[1] + d[3]))
     throw ParseError{where + "." + name, "coordinate out of range: " + v.dump() +
