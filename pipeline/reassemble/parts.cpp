@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -206,6 +207,7 @@ class PageGrouper {
     std::vector<Token> tokens;
     for (std::size_t i = 0; i < page_.regions.size(); ++i)
       if (!absorbed_.contains(i)) classify(i, tokens);
+    place_jump_ins(tokens);
     for (std::size_t t = 0; t < tokens.size(); ++t) {
       Token& tok = tokens[t];
       // A body right under an unclaimed photo that ends in a credit is its caption.
@@ -329,6 +331,59 @@ class PageGrouper {
     if (in) out.push_back({i, Role::JumpIn, {}, in});
     if (cues::visible_length(text::to_u32(body)) > 0) out.push_back({i, Role::Body, body, {}});
     if (tail) out.push_back({i, Role::JumpOut, {}, tail});
+  }
+
+  /// A （上接…） line heads the first column of its continuation, but segment may read it with
+  /// the columns above it (a module whose columns start at staggered heights, a skewed page).
+  /// Each jump-in line of its own is read again just before the body column right under it.
+  void place_jump_ins(std::vector<Token>& tokens) const {
+    const double c = body_px_;
+    std::map<std::size_t, std::vector<Token>> before;  // body region → jump lines to read first
+    std::vector<bool> moved(tokens.size(), false);
+    for (std::size_t t = 0; t < tokens.size(); ++t) {
+      const Token& jump = tokens[t];
+      if (jump.role != Role::JumpIn) continue;
+      // Cut from the top of a body region: already where it belongs.
+      if (t + 1 < tokens.size() && tokens[t + 1].region == jump.region) continue;
+      const Box& j = page_.regions[jump.region].bbox;
+      std::optional<std::size_t> best;
+      double best_gap = 0;
+      for (std::size_t k = 0; k < tokens.size(); ++k) {
+        if (tokens[k].role != Role::Body || tokens[k].region == jump.region) continue;
+        const Box& b = page_.regions[tokens[k].region].bbox;
+        const int overlap_x = std::min(j.x + j.w, b.x + b.w) - std::max(j.x, b.x);
+        const double gap = b.y - (j.y + j.h);
+        if (overlap_x < std::max(1, std::min(j.w, b.w)) / 2 || gap < -c || gap > 1.5 * c) continue;
+        if (!best || std::abs(gap) < best_gap) {
+          best = k;
+          best_gap = std::abs(gap);
+        }
+      }
+      if (!best || *best == t + 1) continue;
+      // Followed by body text on the lines right under it (the rest of a first line whose
+      // paragraph number segment cut off): already where it belongs.
+      if (t + 1 < tokens.size() && tokens[t + 1].role == Role::Body) {
+        const Box& n = page_.regions[tokens[t + 1].region].bbox;
+        const double gap = n.y - (j.y + j.h);
+        const int apart_x = std::max(n.x - (j.x + j.w), j.x - (n.x + n.w));
+        if (gap >= -c && gap <= 1.5 * c && apart_x <= 2 * c) continue;
+      }
+      before[tokens[*best].region].push_back(jump);
+      moved[t] = true;
+    }
+    if (before.empty()) return;
+    std::vector<Token> out;
+    out.reserve(tokens.size());
+    for (std::size_t t = 0; t < tokens.size(); ++t) {
+      if (moved[t]) continue;
+      if (tokens[t].role == Role::Body)
+        if (auto it = before.find(tokens[t].region); it != before.end()) {
+          out.insert(out.end(), it->second.begin(), it->second.end());
+          before.erase(it);
+        }
+      out.push_back(std::move(tokens[t]));
+    }
+    tokens = std::move(out);
   }
 
   // ---- the state machine ----------------------------------------------------------------------
@@ -828,30 +883,36 @@ class PageGrouper {
 
   /// Columns of one article that segment put in a part of their own, with no head: the first
   /// column of a continuation read after the others, a column it could not place beside its
-  /// neighbours, the columns a headline set inside its article stands among (the seed's
-  /// 《若干規定》). Such a part joins a part with a head on the page when a column of one stands
-  /// beside or under a column of the other, their jump lines and bylines do not collide, and the
-  /// text goes on (a sentence cut, no indent) wherever columns of the two meet.
+  /// neighbours, the lower half of a column it cut across, the columns a headline set inside its
+  /// article stands among (the seed's 《若干規定》). Such a part joins a part with a head, or a
+  /// continuation's part that opens with its jump line, when a column of one stands beside a
+  /// column of the other or the fragment's columns are the lower halves of the part's, their
+  /// jump lines and bylines do not collide, and the text goes on (a sentence cut, no indent)
+  /// wherever columns of the two meet.
   void merge_fragments() {
     for (bool changed = true; changed;) {
       changed = false;
       for (std::size_t f = 0; f < parts_.size() && !changed; ++f) {
         if (!headless(parts_[f]) || parts_[f].pieces.empty()) continue;
         for (std::size_t t = 0; t < parts_.size() && !changed; ++t) {
-          if (t == f || parts_[t].kind != ArticleKind::Article || !parts_[t].headline) continue;
+          const Part& candidate = parts_[t];
+          // Into a part that has a head, or that a jump line shows is a continuation.
+          if (t == f || candidate.kind != ArticleKind::Article ||
+              (!candidate.headline && !candidate.jump_in && !candidate.jump_in_unread))
+            continue;
           if (!mergeable(parts_[f], parts_[t])) continue;
-          Part& into = parts_[t];
+          Part& to = parts_[t];
           Part& from = parts_[f];
-          into.regions.insert(into.regions.end(), from.regions.begin(), from.regions.end());
-          std::sort(into.regions.begin(), into.regions.end());
-          into.pieces.insert(into.pieces.end(), from.pieces.begin(), from.pieces.end());
-          order_pieces(into);
-          into.first = std::min(into.first, from.first);
-          if (!into.jump_in) into.jump_in = from.jump_in;
-          if (!into.jump_out) into.jump_out = from.jump_out;
-          into.jump_in_unread = into.jump_in_unread || from.jump_in_unread;
-          into.jump_out_unread = into.jump_out_unread || from.jump_out_unread;
-          if (!into.byline) into.byline = from.byline;
+          to.regions.insert(to.regions.end(), from.regions.begin(), from.regions.end());
+          std::sort(to.regions.begin(), to.regions.end());
+          to.pieces.insert(to.pieces.end(), from.pieces.begin(), from.pieces.end());
+          order_pieces(to);
+          to.first = std::min(to.first, from.first);
+          if (!to.jump_in) to.jump_in = from.jump_in;
+          if (!to.jump_out) to.jump_out = from.jump_out;
+          to.jump_in_unread = to.jump_in_unread || from.jump_in_unread;
+          to.jump_out_unread = to.jump_out_unread || from.jump_out_unread;
+          if (!to.byline) to.byline = from.byline;
           parts_.erase(parts_.begin() + static_cast<std::ptrdiff_t>(f));
           sort_parts();
           changed = true;
@@ -864,12 +925,14 @@ class PageGrouper {
     if ((f.jump_in || f.jump_in_unread) && (t.jump_in || t.jump_in_unread)) return false;
     if ((f.jump_out || f.jump_out_unread) && (t.jump_out || t.jump_out_unread)) return false;
     if (f.byline && t.byline) return false;
-    // Columns side by side (a fragment under another part's columns is another module).
+    // Columns side by side, or the lower halves of the part's own columns (a fragment under
+    // another part's columns, reaching below them, is another module).
     bool adjacent = false;
     for (const Piece& a : f.pieces)
       for (const Piece& b : t.pieces)
         adjacent = adjacent || beside(page_.regions[a.region].bbox, page_.regions[b.region].bbox);
-    if (!adjacent) return false;
+    const bool stacked = column_halves(f, t);
+    if (!adjacent && !stacked) return false;
     Part merged;
     merged.pieces = t.pieces;
     merged.pieces.insert(merged.pieces.end(), f.pieces.begin(), f.pieces.end());
@@ -888,7 +951,38 @@ class PageGrouper {
       if (!goes_on(merged.pieces[k - 1], merged.pieces[k])) return false;
       ++meetings;
     }
+    // Lower halves meet the part's columns twice each (down into them, on to the next column)
+    // but once at the end of the last one.
+    if (stacked) return meetings >= 1 && meetings <= 2 * static_cast<int>(f.pieces.size());
     return meetings == 1;
+  }
+
+  /// Every piece of `f` stands right under a piece of `t`, in its column, and ends no lower
+  /// than `t`'s deepest column: `t`'s own columns that segment cut across (at a paragraph gap,
+  /// around an intruding caption). A headless module stacked under `t` starts a headline's
+  /// height lower, or runs below it.
+  [[nodiscard]] bool column_halves(const Part& f, const Part& t) const {
+    const double c = body_px_;
+    int deepest = std::numeric_limits<int>::min();
+    for (const Piece& b : t.pieces) {
+      const Box& q = page_.regions[b.region].bbox;
+      deepest = std::max(deepest, q.y + q.h);
+    }
+    for (const Piece& a : f.pieces) {
+      const Box& lower = page_.regions[a.region].bbox;
+      if (lower.y + lower.h > deepest + 1.5 * c) return false;
+      bool under = false;
+      for (const Piece& b : t.pieces) {
+        const Box& upper = page_.regions[b.region].bbox;
+        const int overlap_x =
+            std::min(lower.x + lower.w, upper.x + upper.w) - std::max(lower.x, upper.x);
+        const double gap = lower.y - (upper.y + upper.h);
+        under = under || (overlap_x >= std::max(1, std::min(lower.w, upper.w)) / 2 &&
+                          gap <= 1.5 * c && gap >= -2 * c);
+      }
+      if (!under) return false;
+    }
+    return true;
   }
 
   /// Two body boxes stand side by side: tops level (allowing for skew), next to each other.

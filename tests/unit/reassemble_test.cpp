@@ -1,5 +1,6 @@
 #include "reassemble/reassemble.hpp"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -459,6 +460,68 @@ TEST(ReassembleTest, JoinsTheFirstColumnOfAContinuationReadAfterTheOthers) {
           "托管的孩子購買了意外傷害保險。家長們的認可，是對托管工作最好的肯定。"));
 }
 
+TEST(ReassembleTest, ReadsAJumpLineReadWithTheColumnsAboveItAtTheHeadOfItsContinuation) {
+  Issue in = two_page_issue();
+  // Page 2: a story on columns 0-1, and under it the continuation without a repeated headline,
+  // its second column set higher than the first (which the jump line heads). Segment read the
+  // jump line with the story above, then a story on the right, then the continuation's columns.
+  Page& p2 = in.pages[1];
+  p2.regions = {
+      header("p2-r1", 2),
+      line("p2-r2", RegionKind::Headline, 300, 300, "桃河濕地觀鳥正當時", 60),
+      column("p2-r3", 0, 400,
+             "本報訊 近日，桃河濕地迎來大批候鳥，吸引市民前來觀賞。濕地管護人員介紹，今年", true,
+             false),
+      column("p2-r4", 1, 400, "到此越冬的候鳥有三十多種。", false, true),
+      line("p2-r5", RegionKind::Jump, 100, 600, "（上接第一版）"),
+      line("p2-r6", RegionKind::Headline, column_x(4), 300, "國學課堂誦讀經典", 60),
+      column("p2-r7", 4, 400, "本報訊 郊區一所小學開設國學課堂，學生每天誦讀經典，書香滿校園。",
+             true, true),
+      column("p2-r8", 1, 600,
+             "托管的孩子購買了意外傷害保險。家長們的認可，是對托管工作最好的肯定。", false, true),
+      column(
+          "p2-r9", 0, 650,
+          "可去、家長看護難等問題。各托管班均制定了接送登記、晨午檢和餐食留樣等制度，並為每名參加",
+          false, false)};
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 3u);
+  const Article* a = find_article(out, "小托管");
+  ASSERT_NE(a, nullptr);
+  ASSERT_EQ(a->parts.size(), 2u);
+  std::vector<std::string> ids = a->parts[1].region_ids;
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"p2-r5", "p2-r8", "p2-r9"}));
+  EXPECT_EQ(
+      text::comparable(a->text),
+      text::comparable("暑假來臨，職工家庭面臨孩子無處可去、家長看護難等問題。各托管班均制定了"
+                       "接送登記、晨午檢和餐食留樣等制度，並為每名參加托管的孩子購買了意外傷害"
+                       "保險。家長們的認可，是對托管工作最好的肯定。"));
+  const Article* other = find_article(out, "國學課堂");
+  ASSERT_NE(other, nullptr);
+  EXPECT_TRUE(other->continuations.empty());
+  EXPECT_EQ(other->pages, (std::vector<int>{2}));
+}
+
+TEST(ReassembleTest, KeepsAJumpLineBeforeAFirstLineCutFromItsParagraphNumber) {
+  Issue in = two_page_issue();
+  // Segment cut the continuation's first line into its paragraph number and the rest, and read
+  // the rest first: the jump line is followed by text right under it already.
+  Page& p2 = in.pages[1];
+  p2.regions = {
+      header("p2-r1", 2), line("p2-r2", RegionKind::Jump, 100, 380, "（上接第一版）", 24),
+      line("p2-r3", RegionKind::Body, 100 + 4 * kChar, 430, "可去、家長看護"),
+      region("p2-r4", RegionKind::Body, {110, 432, 27, kChar}, "6,"),
+      column("p2-r5", 0, 430 + kPitch,
+             "難等問題。各托管班均制定了接送登記、晨午檢和餐食留樣等制度，並為每名參加托管的孩子"
+             "購買了意外傷害保險。",
+             false, true)};
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 1u);
+  const Article& a = out.articles[0];
+  ASSERT_EQ(a.parts.size(), 2u);
+  EXPECT_EQ(a.parts[1].region_ids.size(), 4u);
+}
+
 TEST(ReassembleTest, KeepsTwoStoriesStackedInTheSameColumnsApart) {
   Issue in;
   // A story whose columns end mid-sentence (it jumps), and under it a headless continuation whose
@@ -479,6 +542,52 @@ TEST(ReassembleTest, KeepsTwoStoriesStackedInTheSameColumnsApart) {
             (std::vector<std::string>{"p3-r2", "p3-r3", "p3-r4", "p3-r5"}));
   EXPECT_EQ(out.articles[1].parts[0].region_ids,
             (std::vector<std::string>{"p3-r6", "p3-r7", "p3-r8", "p3-r9"}));
+}
+
+// Article A over columns 0-2 whose first column segment cut in two, its lower half read after
+// article B in column 4; `lower_y` is where that half starts (A's columns start at y 400).
+Issue cut_column_issue(int lower_y) {
+  Issue in;
+  in.pages.push_back(page(
+      0,
+      {header("p1-r1", 1),
+       line("p1-r2", RegionKind::Headline, 300, 300, "城區老舊小區改造全面啟動", 70),
+       column("p1-r3", 0, 400, "本報訊 城區今年將改造老舊小區三十個，涉及居民", true, false),
+       column("p1-r4", 1, 400,
+              "管網和屋面，加裝電梯，增設充電樁和停車位，讓老小區煥發新活力。改造前，"
+              "街道召開了十多場座談會，逐戶徵求意見，居民提出的",
+              false, false),
+       column("p1-r5", 2, 400,
+              "建議大多寫進了方案。施工期間，社區設立了聯絡點，隨時回應居民訴求，確保"
+              "工程質量和安全。",
+              false, true),
+       line("p1-r6", RegionKind::Headline, column_x(4), 300, "桃河濕地觀鳥正當時", 60),
+       column("p1-r7", 4, 400, "本報訊 近日，桃河濕地迎來大批候鳥，吸引市民前來觀賞。", true, true),
+       column("p1-r8", 0, lower_y, "八千餘戶。改造內容包括更換", false, false)}));
+  return in;
+}
+
+TEST(ReassembleTest, JoinsTheLowerHalfOfAColumnReadAfterAnotherArticle) {
+  const Issue out = run(cut_column_issue(400 + 2 * kPitch));
+  ASSERT_EQ(out.articles.size(), 2u);
+  const Article* a = find_article(out, "老舊小區");
+  ASSERT_NE(a, nullptr);
+  ASSERT_EQ(a->parts.size(), 1u);
+  EXPECT_EQ(
+      text::comparable(a->parts[0].text),
+      text::comparable("本報訊 城區今年將改造老舊小區三十個，涉及居民八千餘戶。改造內容包括更換"
+                       "管網和屋面，加裝電梯，增設充電樁和停車位，讓老小區煥發新活力。改造前，"
+                       "街道召開了十多場座談會，逐戶徵求意見，居民提出的建議大多寫進了方案。施工"
+                       "期間，社區設立了聯絡點，隨時回應居民訴求，確保工程質量和安全。"));
+}
+
+TEST(ReassembleTest, KeepsAHeadlessStoryAHeadlinesHeightUnderAColumnApart) {
+  // The same text a headline's height lower is a story of its own (its head lost), not A's.
+  const Issue out = run(cut_column_issue(400 + 4 * kPitch));
+  EXPECT_EQ(out.articles.size(), 3u);
+  const Article* a = find_article(out, "老舊小區");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->parts[0].region_ids.size(), 4u);
 }
 
 TEST(ReassembleTest, JoinsAHeadlineCutInTwoOnOneLine) {
