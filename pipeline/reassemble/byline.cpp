@@ -249,9 +249,25 @@ std::optional<Credit> split_credit(std::string_view caption) {
   if (last_wide_space == std::u32string_view::npos &&
       cues::visible_length(credit) > kMaxBareCreditChars && !starts_with_role(credit)) {
     const std::size_t space = credit.find_last_of(U" \t", credit.size() - 1);
-    if (space == std::u32string_view::npos) return std::nullopt;
-    start = static_cast<std::size_t>(credit.data() - s.data()) + space + 1;
-    credit = cues::trim(credit.substr(space + 1));
+    if (space != std::u32string_view::npos) {
+      start = static_cast<std::size_t>(credit.data() - s.data()) + space + 1;
+      credit = cues::trim(credit.substr(space + 1));
+    } else {
+      // Brackets, full stop and space all lost (…屋頂上鄭偉剛攝): a name of three, else two,
+      // characters that starts with a surname, with caption text before it. 拍攝 and 航攝 are
+      // the verbs, not a name.
+      const std::size_t she = end - 1;
+      if (she > 0 && (s[she - 1] == U'拍' || s[she - 1] == U'航')) return std::nullopt;
+      std::optional<std::size_t> name;
+      for (const std::size_t n : {std::size_t{3}, std::size_t{2}})
+        if (she > n && starts_with_surname(s.substr(she - n))) {
+          name = she - n;
+          break;
+        }
+      if (!name) return std::nullopt;
+      start = *name;
+      credit = s.substr(start, end - start);
+    }
   }
   const std::size_t visible = cues::visible_length(credit);
   if (visible < 2 || visible > kMaxCreditChars) return std::nullopt;

@@ -857,6 +857,23 @@ TEST(BylineTest, SplitsAPhotoCredit) {
   EXPECT_FALSE(split_credit(""));
 }
 
+TEST(BylineTest, SplitsACreditWhoseBracketsAndFullStopOcrLost) {
+  // （鄭偉剛 攝） with its full stop and brackets lost, or an opening bracket read as 和.
+  auto c = split_credit("園區連片的光伏板整齊排列在屋頂上鄭偉剛攝");
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->byline, "鄭偉剛");
+  EXPECT_EQ(c->text, "園區連片的光伏板整齊排列在屋頂上");
+  c = split_credit("據了解，活動將持續至月底和高明遠攝");
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->byline, "高明遠");
+  c = split_credit("臨汾遊客在景區內參觀遊覽徐澤攝");  // 覽 is no surname: a two-character name
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->byline, "徐澤");
+  // 拍攝 is the verb (高 a surname all the same), and 機器人 starts with no surname.
+  EXPECT_FALSE(split_credit("工作人員用無人機從高空拍攝"));
+  EXPECT_FALSE(split_credit("這些畫面由巡檢機器人攝"));
+}
+
 // ---- metadata ---------------------------------------------------------------------------------
 
 TEST(MetadataTest, ReadsDatesInEveryForm) {
