@@ -212,20 +212,31 @@ std::vector<std::size_t> reading_order(std::span<const OrderItem> items, Directi
     }
     if (best >= 0) module_of[i] = best;
   }
-  // Spread sideways over gutters to columns whose tops line up and that no anchor covers.
+  // Spread sideways over gutters to columns whose tops line up and that no anchor covers. A
+  // column between two modules goes on with the one on its left (text runs left to right; a
+  // headline is set over its own columns, so one that does not cover the column is the right
+  // neighbour's), unless only the right one is there.
   for (bool changed = true; changed;) {
     changed = false;
     for (std::size_t i : bodies) {
       if (module_of[i] >= 0) continue;
+      int best = -1;
+      double best_cost = std::numeric_limits<double>::max();
       for (std::size_t j : bodies) {
         if (module_of[j] < 0) continue;
         if (!starts_under(i, module_of[j])) continue;
         if (std::abs(it[i].y0 - it[j].y0) > 1.5 * c) continue;
         const int gap = std::max(it[j].x0 - it[i].x1, it[i].x0 - it[j].x1);
         if (gap < -0.5 * c || gap > 3.0 * c) continue;
-        module_of[i] = module_of[j];
+        const double cost = gap + (it[j].x0 > it[i].x0 ? 3.5 * c : 0.0);
+        if (cost < best_cost) {
+          best_cost = cost;
+          best = module_of[j];
+        }
+      }
+      if (best >= 0) {
+        module_of[i] = best;
         changed = true;
-        break;
       }
     }
   }

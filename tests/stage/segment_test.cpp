@@ -43,6 +43,22 @@ TEST(ReadingOrderTest, ReadsTwoArticlesSideBySideArticleByArticle) {
   EXPECT_EQ(order_of(items), (std::vector<std::size_t>{2, 1, 3, 4, 0}));
 }
 
+TEST(ReadingOrderTest, ReadsAColumnBetweenTwoArticlesWithTheArticleOnItsLeft) {
+  // A's headline covers two of its three columns; the third stands between A's second column and
+  // B's first, under neither headline. B's columns start a little higher than A's.
+  const std::vector<OrderItem> items = {
+      item(100, 200, 900, 80, RegionKind::Headline),   // 0: A headline
+      item(100, 300, 450, 800, RegionKind::Body),      // 1: A column 1
+      item(580, 305, 450, 800, RegionKind::Body),      // 2: A column 2
+      item(1060, 310, 450, 700, RegionKind::Body),     // 3: A column 3, beside both
+      item(1540, 195, 900, 80, RegionKind::Headline),  // 4: B headline
+      item(1540, 296, 450, 800, RegionKind::Body),     // 5: B column 1
+      item(2020, 296, 450, 800, RegionKind::Body),     // 6: B column 2
+      item(1200, 1030, 210, 30, RegionKind::Jump),     // 7: A's （下轉…） under column 3
+  };
+  EXPECT_EQ(order_of(items), (std::vector<std::size_t>{0, 1, 2, 3, 7, 4, 5, 6}));
+}
+
 TEST(ReadingOrderTest, ReadsInsideAModuleKickerHeadlineSubheadlineBodyBylineJump) {
   const std::vector<OrderItem> items = {
       item(700, 1130, 210, 30, RegionKind::Jump),        // 0: （下轉第二版） under column 2
