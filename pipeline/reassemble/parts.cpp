@@ -42,6 +42,9 @@ constexpr double kHeadlineBodyRatio = 1.5;
 // second decks at 0.62 of the headline.
 constexpr double kDeckBodyRatio = 1.55;
 constexpr double kDeckHeadlineRatio = 0.5;
+// Display type (kicker, headline, subheadline) is set larger than this share of body text.
+constexpr double kBodySizedRatio = 1.15;
+constexpr double kBodySizedLineRatio = 1.3;  // its line height, with a tall bracket or mark
 // A short body region that ends in a photographer's credit (…。吳泉攝) is a caption segment cut
 // off its photo.
 constexpr std::size_t kMaxLooseCaptionChars = 80;
@@ -257,7 +260,9 @@ class PageGrouper {
           {i, jump->direction == Jump::Direction::To ? Role::JumpOut : Role::JumpIn, {}, jump});
       return;
     }
-    switch (r.kind) {
+    const bool display = r.kind == RegionKind::Kicker || r.kind == RegionKind::Headline ||
+                         r.kind == RegionKind::Subheadline;
+    switch (display && body_line_over_column(r) ? RegionKind::Body : r.kind) {
       case RegionKind::Caption:
         out.push_back({i, Role::Caption, r.text, {}});
         return;
@@ -815,6 +820,32 @@ class PageGrouper {
       if (below < -body_px_ || below > 4 * body_px_) continue;
       // Well across: a skewed scan's boxes spread a little past their neighbours.
       if (r.bbox.x < gap0 - body_px_ && r.bbox.x + r.bbox.w > gap1 + body_px_) return true;
+    }
+    return false;
+  }
+
+  /// Set at body size with a body column right under it: a line of that column segment took for
+  /// display type (a paragraph's short last line, a first line opening with 本報訊). Kickers and
+  /// subheadlines are set at 1.2 body sizes and more.
+  [[nodiscard]] bool body_line_over_column(const Region& r) const {
+    const double c = char_px(r);
+    if (c <= 0 || c >= kBodySizedRatio * body_px_) return false;
+    for (const Region& b : page_.regions) {
+      if (b.kind != RegionKind::Body || &b == &r) continue;
+      const int overlap_x =
+          std::min(r.bbox.x + r.bbox.w, b.bbox.x + b.bbox.w) - std::max(r.bbox.x, b.bbox.x);
+      const double below = b.bbox.y - (r.bbox.y + r.bbox.h);
+      if (overlap_x < std::max(1, std::min(r.bbox.w, b.bbox.w)) / 2 || below < -body_px_ / 2 ||
+          below > 1.5 * body_px_)
+        continue;
+      // And no taller than that column's lines (a width per character can mislead on a page
+      // with little body text, where justified short lines stretch).
+      std::vector<double> heights;
+      for (const Line& l : b.lines) heights.push_back(l.bbox.h);
+      const double line_h = median(heights);
+      if (line_h <= 0) return false;
+      return std::all_of(r.lines.begin(), r.lines.end(),
+                         [&](const Line& l) { return l.bbox.h <= kBodySizedLineRatio * line_h; });
     }
     return false;
   }

@@ -581,6 +581,27 @@ TEST(ReassembleTest, JoinsTheLowerHalfOfAColumnReadAfterAnotherArticle) {
                        "期間，社區設立了聯絡點，隨時回應居民訴求，確保工程質量和安全。"));
 }
 
+TEST(ReassembleTest, ReadsABodySizedLineSegmentTookForAKickerAsText) {
+  // A paragraph's short last line in the middle of column 0, segment's "kicker": set at body
+  // size, with the column going on right under it.
+  Issue in;
+  in.pages.push_back(page(
+      0, {header("p1-r1", 1),
+          line("p1-r2", RegionKind::Headline, 300, 300, "城區老舊小區改造全面啟動", 70),
+          column("p1-r3", 0, 400,
+                 "本報訊 城區今年將改造老舊小區三十個，涉及居民八千餘戶。改造內容包括更換供水",
+                 true, false),
+          line("p1-r4", RegionKind::Kicker, column_x(0), 400 + 3 * kPitch, "供暖管網和屋面。"),
+          column("p1-r5", 0, 400 + 4 * kPitch,
+                 "改造前，街道召開了十多場座談會，逐戶徵求意見，居民提出的建議大多寫進了方案。",
+                 true, true)}));
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 1u);
+  EXPECT_EQ(out.articles[0].headline, "城區老舊小區改造全面啟動");
+  EXPECT_FALSE(out.articles[0].kicker.has_value());
+  EXPECT_NE(out.articles[0].text.find("供暖管網和屋面。"), std::string::npos);
+}
+
 TEST(ReassembleTest, KeepsAHeadlessStoryAHeadlinesHeightUnderAColumnApart) {
   // The same text a headline's height lower is a story of its own (its head lost), not A's.
   const Issue out = run(cut_column_issue(400 + 4 * kPitch));
