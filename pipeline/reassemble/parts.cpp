@@ -988,30 +988,33 @@ class PageGrouper {
     return meetings == 1;
   }
 
-  /// Every piece of `f` stands right under a piece of `t`, in its column, and ends no lower
-  /// than `t`'s deepest column: `t`'s own columns that segment cut across (at a paragraph gap,
-  /// around an intruding caption). A headless module stacked under `t` starts a headline's
-  /// height lower, or runs below it.
+  /// Every piece of `f` stands right under a piece of `t` (or under one of `f`'s own that does),
+  /// in its column, and ends no lower than `t`'s deepest column: `t`'s own columns that segment
+  /// cut across (at a paragraph gap, around an intruding caption). A headless module stacked
+  /// under `t` starts a headline's height lower, or runs below it.
   [[nodiscard]] bool column_halves(const Part& f, const Part& t) const {
     const double c = body_px_;
+    std::vector<Box> above;  // the part's columns, then each fragment piece found under them
     int deepest = std::numeric_limits<int>::min();
     for (const Piece& b : t.pieces) {
       const Box& q = page_.regions[b.region].bbox;
+      above.push_back(q);
       deepest = std::max(deepest, q.y + q.h);
     }
-    for (const Piece& a : f.pieces) {
-      const Box& lower = page_.regions[a.region].bbox;
+    std::vector<Box> lowers;
+    for (const Piece& a : f.pieces) lowers.push_back(page_.regions[a.region].bbox);
+    std::sort(lowers.begin(), lowers.end(), [](const Box& a, const Box& b) { return a.y < b.y; });
+    for (const Box& lower : lowers) {
       if (lower.y + lower.h > deepest + 1.5 * c) return false;
-      bool under = false;
-      for (const Piece& b : t.pieces) {
-        const Box& upper = page_.regions[b.region].bbox;
+      const bool under = std::any_of(above.begin(), above.end(), [&](const Box& upper) {
         const int overlap_x =
             std::min(lower.x + lower.w, upper.x + upper.w) - std::max(lower.x, upper.x);
         const double gap = lower.y - (upper.y + upper.h);
-        under = under || (overlap_x >= std::max(1, std::min(lower.w, upper.w)) / 2 &&
-                          gap <= 1.5 * c && gap >= -2 * c);
-      }
+        return overlap_x >= std::max(1, std::min(lower.w, upper.w)) / 2 && gap <= 1.5 * c &&
+               gap >= -2 * c;
+      });
       if (!under) return false;
+      above.push_back(lower);
     }
     return true;
   }

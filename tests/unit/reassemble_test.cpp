@@ -602,6 +602,23 @@ TEST(ReassembleTest, ReadsABodySizedLineSegmentTookForAKickerAsText) {
   EXPECT_NE(out.articles[0].text.find("供暖管網和屋面。"), std::string::npos);
 }
 
+TEST(ReassembleTest, JoinsALowerHalfThatStartsWithALineSegmentCutOff) {
+  // The lower half is a short line segment took for a region of its own, then the rest of the
+  // column under it, too far under the upper half to be seen from there.
+  Issue in = cut_column_issue(400 + 2 * kPitch);
+  std::vector<Region>& regions = in.pages[0].regions;
+  regions.back() = line("p1-r8", RegionKind::Body, column_x(0), 400 + 2 * kPitch, "八千餘戶。");
+  regions.push_back(
+      column("p1-r9", 0, 400 + 3 * kPitch, "改造內容包括更換老化的供水供暖", false, false));
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 2u);
+  const Article* a = find_article(out, "老舊小區");
+  ASSERT_NE(a, nullptr);
+  EXPECT_NE(text::comparable(a->text).find(
+                text::comparable("涉及居民八千餘戶。改造內容包括更換老化的供水供暖管網")),
+            std::u32string::npos);
+}
+
 TEST(ReassembleTest, KeepsAHeadlessStoryAHeadlinesHeightUnderAColumnApart) {
   // The same text a headline's height lower is a story of its own (its head lost), not A's.
   const Issue out = run(cut_column_issue(400 + 4 * kPitch));
