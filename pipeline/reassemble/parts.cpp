@@ -42,6 +42,9 @@ constexpr double kHeadlineBodyRatio = 1.5;
 // second decks at 0.62 of the headline.
 constexpr double kDeckBodyRatio = 1.55;
 constexpr double kDeckHeadlineRatio = 0.5;
+// A region inside a larger one is the same lines read twice when this share of its character
+// bigrams is in the larger one's text.
+constexpr double kDuplicateTextShare = 0.6;
 // Display type (kicker, headline, subheadline) is set larger than this share of body text.
 constexpr double kBodySizedRatio = 1.15;
 constexpr double kBodySizedLineRatio = 1.3;  // its line height, with a tall bracket or mark
@@ -206,6 +209,7 @@ class PageGrouper {
   }
 
   std::vector<Part> run() {
+    find_duplicates();
     find_headline_fragments();
     std::vector<Token> tokens;
     for (std::size_t i = 0; i < page_.regions.size(); ++i)
@@ -782,6 +786,30 @@ class PageGrouper {
   }
 
   // ---- repairs of segment's grouping and order ---------------------------------------------
+
+  /// A text region lying inside a larger one whose text already holds its own: segment found
+  /// the same lines twice (a headline's second deck inside the two-deck headline). Read once.
+  void find_duplicates() {
+    const std::vector<Region>& rs = page_.regions;
+    const auto reads_text = [](RegionKind k) {
+      return k != RegionKind::Photo && k != RegionKind::Advert && k != RegionKind::Masthead &&
+             k != RegionKind::Header;
+    };
+    for (std::size_t i = 0; i < rs.size(); ++i) {
+      const Box& small = rs[i].bbox;
+      if (!reads_text(rs[i].kind) || small.empty() || rs[i].text.empty()) continue;
+      for (std::size_t j = 0; j < rs.size(); ++j) {
+        const Box& large = rs[j].bbox;
+        if (j == i || !reads_text(rs[j].kind) || absorbed_.contains(j) ||
+            large.area() <= small.area())
+          continue;
+        if (5 * intersection_area(small, large) < 4 * small.area()) continue;
+        if (bigram_containment(rs[i].text, rs[j].text) < kDuplicateTextShare) continue;
+        absorbed_.insert(i);
+        break;
+      }
+    }
+  }
 
   /// A headline segment cut in two on one line ("“健康義診進社區" | "溫暖居民心"): the right piece
   /// goes with the left one.

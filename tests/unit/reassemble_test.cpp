@@ -619,6 +619,32 @@ TEST(ReassembleTest, JoinsALowerHalfThatStartsWithALineSegmentCutOff) {
             std::u32string::npos);
 }
 
+TEST(ReassembleTest, ReadsLinesSegmentFoundTwiceOnce) {
+  // Segment found the two-deck headline, and its second deck once more as a subheadline inside
+  // it, read after the first story's column: the deck must not head the next story.
+  Issue in;
+  Region head = region("p1-r2", RegionKind::Headline, {100, 300, 980, 150},
+                       "發明專利授權量穩步增長\n紮實做好各項工作");
+  head.lines = {{{100, 300, 980, 70}, "發明專利授權量穩步增長", 0.9},
+                {{280, 390, 600, 50}, "紮實做好各項工作", 0.9}};
+  in.pages.push_back(page(
+      0,
+      {header("p1-r1", 1), head,
+       column("p1-r3", 0, 480, "本報訊 今年以來，我市發明專利授權量穩步增長。", true, true),
+       line("p1-r4", RegionKind::Subheadline, 300, 392, "做好各項工作", 48),
+       line("p1-r5", RegionKind::Headline, 100, 900, "首屆非遺文化節精彩紛呈", 70),
+       column("p1-r6", 0, 1000, "本報訊 首屆非遺文化節日前開幕，展出項目百餘個。", true, true)}));
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 2u);
+  const Article* first = find_article(out, "發明專利");
+  ASSERT_NE(first, nullptr);
+  EXPECT_NE(first->headline->find("紮實做好各項工作"), std::string::npos);
+  const Article* second = find_article(out, "非遺");
+  ASSERT_NE(second, nullptr);
+  EXPECT_EQ(second->headline, "首屆非遺文化節精彩紛呈");
+  EXPECT_FALSE(second->subheadline.has_value());
+}
+
 TEST(ReassembleTest, KeepsAHeadlessStoryAHeadlinesHeightUnderAColumnApart) {
   // The same text a headline's height lower is a story of its own (its head lost), not A's.
   const Issue out = run(cut_column_issue(400 + 4 * kPitch));
