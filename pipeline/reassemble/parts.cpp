@@ -304,8 +304,9 @@ class PageGrouper {
       while (!inner.empty() && edge_junk(inner.back())) inner.remove_suffix(1);
       // Sentence punctuation read at an end stands for a bracket only before a name list.
       const bool names_only = !has_sentence_punct(u) || starts_with_surname(inner);
+      // A column going on right under it: a line fragment of that column, not a byline.
       if (visible <= kMaxLooseBylineChars && !has_sentence_punct(inner) && names_only &&
-          !is_dateline(u)) {
+          !is_dateline(u) && body_right_under(r) == nullptr) {
         if (!inner.empty()) {
           out.push_back({i, Role::Byline, text::to_utf8(inner), {}, true});
           return;
@@ -858,24 +859,30 @@ class PageGrouper {
   [[nodiscard]] bool body_line_over_column(const Region& r) const {
     const double c = char_px(r);
     if (c <= 0 || c >= kBodySizedRatio * body_px_) return false;
+    const Region* b = body_right_under(r);
+    if (b == nullptr) return false;
+    // And no taller than that column's lines (a width per character can mislead on a page with
+    // little body text, where justified short lines stretch).
+    std::vector<double> heights;
+    for (const Line& l : b->lines) heights.push_back(l.bbox.h);
+    const double line_h = median(heights);
+    if (line_h <= 0) return false;
+    return std::all_of(r.lines.begin(), r.lines.end(),
+                       [&](const Line& l) { return l.bbox.h <= kBodySizedLineRatio * line_h; });
+  }
+
+  /// The body region that goes on right under `r` in its column, if any.
+  [[nodiscard]] const Region* body_right_under(const Region& r) const {
     for (const Region& b : page_.regions) {
       if (b.kind != RegionKind::Body || &b == &r) continue;
       const int overlap_x =
           std::min(r.bbox.x + r.bbox.w, b.bbox.x + b.bbox.w) - std::max(r.bbox.x, b.bbox.x);
       const double below = b.bbox.y - (r.bbox.y + r.bbox.h);
-      if (overlap_x < std::max(1, std::min(r.bbox.w, b.bbox.w)) / 2 || below < -body_px_ / 2 ||
-          below > 1.5 * body_px_)
-        continue;
-      // And no taller than that column's lines (a width per character can mislead on a page
-      // with little body text, where justified short lines stretch).
-      std::vector<double> heights;
-      for (const Line& l : b.lines) heights.push_back(l.bbox.h);
-      const double line_h = median(heights);
-      if (line_h <= 0) return false;
-      return std::all_of(r.lines.begin(), r.lines.end(),
-                         [&](const Line& l) { return l.bbox.h <= kBodySizedLineRatio * line_h; });
+      if (overlap_x >= std::max(1, std::min(r.bbox.w, b.bbox.w)) / 2 && below >= -body_px_ / 2 &&
+          below <= 1.5 * body_px_)
+        return &b;
     }
-    return false;
+    return nullptr;
   }
 
   [[nodiscard]] bool under_a_photo(const Region& r) const {

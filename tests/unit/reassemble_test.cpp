@@ -645,6 +645,22 @@ TEST(ReassembleTest, ReadsLinesSegmentFoundTwiceOnce) {
   EXPECT_FALSE(second->subheadline.has_value());
 }
 
+TEST(ReassembleTest, ReadsALineFragmentSegmentTookForAJumpLineAsText) {
+  // The right end of a line in column 0 ("耕地“非"), cut off as a "jump" line, with the column
+  // going on right under it: text, not a byline without brackets.
+  Issue in;
+  in.pages.push_back(page(
+      0, {header("p1-r1", 1), line("p1-r2", RegionKind::Headline, 300, 300, "耕地保護專項整治", 70),
+          column("p1-r3", 0, 400, "本報訊 市自然資源和規劃局組織開展了專項整治，整治", true, false),
+          line("p1-r4", RegionKind::Jump, column_x(0) + 300, 400 + 2 * kPitch, "耕地“非"),
+          column("p1-r5", 0, 400 + 3 * kPitch, "農化”問題三百餘宗，恢復耕地一千八百餘畝。", false,
+                 true)}));
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 1u);
+  EXPECT_FALSE(out.articles[0].byline.has_value());
+  EXPECT_NE(out.articles[0].text.find("耕地“非"), std::string::npos);
+}
+
 TEST(ReassembleTest, KeepsAHeadlessStoryAHeadlinesHeightUnderAColumnApart) {
   // The same text a headline's height lower is a story of its own (its head lost), not A's.
   const Issue out = run(cut_column_issue(400 + 4 * kPitch));
