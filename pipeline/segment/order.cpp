@@ -224,12 +224,21 @@ std::vector<std::size_t> reading_order(std::span<const OrderItem> items, Directi
       double best_cost = std::numeric_limits<double>::max();
       for (std::size_t j : bodies) {
         if (module_of[j] < 0) continue;
+        // Right under a block of a module, in its column: that column going on (a first block
+        // that is a subheadline or a line segment cut off) wins over any neighbour.
+        const double below = it[i].y0 - it[j].y1;
+        if (below >= -0.5 * c && below <= 1.5 * c &&
+            hov(it[i], it[j]) >= 0.5 * std::min(width(it[i]), width(it[j]))) {
+          best = module_of[j];
+          best_cost = -1;
+          continue;
+        }
         if (!starts_under(i, module_of[j])) continue;
         if (std::abs(it[i].y0 - it[j].y0) > 1.5 * c) continue;
         const int gap = std::max(it[j].x0 - it[i].x1, it[i].x0 - it[j].x1);
         if (gap < -0.5 * c || gap > 3.0 * c) continue;
         const double cost = gap + (it[j].x0 > it[i].x0 ? 3.5 * c : 0.0);
-        if (cost < best_cost) {
+        if (best_cost >= 0 && cost < best_cost) {
           best_cost = cost;
           best = module_of[j];
         }

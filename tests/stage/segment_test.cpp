@@ -59,6 +59,20 @@ TEST(ReadingOrderTest, ReadsAColumnBetweenTwoArticlesWithTheArticleOnItsLeft) {
   EXPECT_EQ(order_of(items), (std::vector<std::size_t>{0, 1, 2, 3, 7, 4, 5, 6}));
 }
 
+TEST(ReadingOrderTest, ReadsAColumnRightUnderABlockOfItsModuleWithIt) {
+  // B is one column wide: its headline, a block under it (a subheadline segment took for body
+  // text), then its column. A's columns on the left start level with B's column.
+  const std::vector<OrderItem> items = {
+      item(100, 300, 900, 60, RegionKind::Headline),    // 0: A headline
+      item(100, 440, 440, 800, RegionKind::Body),       // 1: A column 1
+      item(560, 440, 440, 800, RegionKind::Body),       // 2: A column 2
+      item(1030, 200, 440, 100, RegionKind::Headline),  // 3: B headline
+      item(1030, 310, 440, 120, RegionKind::Body),      // 4: B's subheadline, as body
+      item(1030, 445, 440, 600, RegionKind::Body),      // 5: B's column
+  };
+  EXPECT_EQ(order_of(items), (std::vector<std::size_t>{3, 4, 5, 0, 1, 2}));
+}
+
 TEST(ReadingOrderTest, ReadsInsideAModuleKickerHeadlineSubheadlineBodyBylineJump) {
   const std::vector<OrderItem> items = {
       item(700, 1130, 210, 30, RegionKind::Jump),        // 0: （下轉第二版） under column 2
