@@ -42,6 +42,9 @@ constexpr double kHeadlineBodyRatio = 1.5;
 // second decks at 0.62 of the headline.
 constexpr double kDeckBodyRatio = 1.55;
 constexpr double kDeckHeadlineRatio = 0.5;
+// The halves of a cut column stand less than this many body characters apart (a paragraph gap
+// of a blank line); a lost headline line with the space around it leaves at least 2.5.
+constexpr double kHalvesMaxGapChars = 2.0;
 // A region inside a larger one is the same lines read twice when this share of its character
 // bigrams is in the larger one's text.
 constexpr double kDuplicateTextShare = 0.6;
@@ -1014,13 +1017,25 @@ class PageGrouper {
     int meetings = 0;
     for (std::size_t k = 1; k < merged.pieces.size(); ++k) {
       if (origin(merged.pieces[k - 1]) == origin(merged.pieces[k])) continue;
-      if (!goes_on(merged.pieces[k - 1], merged.pieces[k])) return false;
+      // Down a column into its lower half the text may start a paragraph: segment cuts columns
+      // at paragraph gaps. Across to another column it must go on.
+      const bool down_the_column =
+          stacked && same_column(page_.regions[merged.pieces[k - 1].region].bbox,
+                                 page_.regions[merged.pieces[k].region].bbox);
+      if (!down_the_column && !goes_on(merged.pieces[k - 1], merged.pieces[k])) return false;
       ++meetings;
     }
     // Lower halves meet the part's columns twice each (down into them, on to the next column)
     // but once at the end of the last one.
     if (stacked) return meetings >= 1 && meetings <= 2 * static_cast<int>(f.pieces.size());
     return meetings == 1;
+  }
+
+  /// `lower` stands under `upper` in the same column.
+  [[nodiscard]] static bool same_column(const Box& upper, const Box& lower) {
+    const int overlap_x =
+        std::min(lower.x + lower.w, upper.x + upper.w) - std::max(lower.x, upper.x);
+    return overlap_x >= std::max(1, std::min(lower.w, upper.w)) / 2 && lower.y > upper.y;
   }
 
   /// Every piece of `f` stands right under a piece of `t` (or under one of `f`'s own that does),
@@ -1045,8 +1060,8 @@ class PageGrouper {
         const int overlap_x =
             std::min(lower.x + lower.w, upper.x + upper.w) - std::max(lower.x, upper.x);
         const double gap = lower.y - (upper.y + upper.h);
-        return overlap_x >= std::max(1, std::min(lower.w, upper.w)) / 2 && gap <= 1.5 * c &&
-               gap >= -2 * c;
+        return overlap_x >= std::max(1, std::min(lower.w, upper.w)) / 2 &&
+               gap <= kHalvesMaxGapChars * c && gap >= -2 * c;
       });
       if (!under) return false;
       above.push_back(lower);

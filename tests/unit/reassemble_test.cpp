@@ -661,6 +661,23 @@ TEST(ReassembleTest, ReadsALineFragmentSegmentTookForAJumpLineAsText) {
   EXPECT_NE(out.articles[0].text.find("耕地“非"), std::string::npos);
 }
 
+TEST(ReassembleTest, JoinsALowerHalfCutOffAtAParagraphGap) {
+  // Segment cut column 0 at a blank line between paragraphs: the upper half ends one, the lower
+  // half, a blank line lower, starts the next, and was read after article B.
+  Issue in = cut_column_issue(400 + 2 * kPitch);
+  std::vector<Region>& regions = in.pages[0].regions;
+  regions[2] = column("p1-r3", 0, 400, "本報訊 城區今年將改造老舊小區三十個。", true, true);
+  regions.back() = column("p1-r8", 0, 400 + kPitch + kChar + 2 * kChar - 5,
+                          "改造涉及居民約八千戶，內容包括更換老化的供水和供暖", true, false);
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 2u);
+  const Article* a = find_article(out, "老舊小區");
+  ASSERT_NE(a, nullptr);
+  EXPECT_NE(
+      text::comparable(a->text).find(text::comparable("內容包括更換老化的供水和供暖管網和屋面")),
+      std::u32string::npos);
+}
+
 TEST(ReassembleTest, KeepsAHeadlessStoryAHeadlinesHeightUnderAColumnApart) {
   // The same text a headline's height lower is a story of its own (its head lost), not A's.
   const Issue out = run(cut_column_issue(400 + 4 * kPitch));
