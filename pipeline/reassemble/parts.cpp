@@ -96,6 +96,12 @@ double em_length(std::u32string_view s) {
   return n;
 }
 
+/// The boxes share a column: they overlap across at least half the narrower one's width.
+bool share_column(const Box& a, const Box& b) {
+  const int overlap_x = std::min(a.x + a.w, b.x + b.w) - std::max(a.x, b.x);
+  return overlap_x >= std::max(1, std::min(a.w, b.w)) / 2;
+}
+
 double median(std::vector<double> v) {
   if (v.empty()) return 0;
   std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
@@ -364,9 +370,8 @@ class PageGrouper {
       for (std::size_t k = 0; k < tokens.size(); ++k) {
         if (tokens[k].role != Role::Body || tokens[k].region == jump.region) continue;
         const Box& b = page_.regions[tokens[k].region].bbox;
-        const int overlap_x = std::min(j.x + j.w, b.x + b.w) - std::max(j.x, b.x);
         const double gap = b.y - (j.y + j.h);
-        if (overlap_x < std::max(1, std::min(j.w, b.w)) / 2 || gap < -c || gap > 1.5 * c) continue;
+        if (!share_column(j, b) || gap < -c || gap > 1.5 * c) continue;
         if (!best || std::abs(gap) < best_gap) {
           best = k;
           best_gap = std::abs(gap);
@@ -878,11 +883,8 @@ class PageGrouper {
   [[nodiscard]] const Region* body_right_under(const Region& r) const {
     for (const Region& b : page_.regions) {
       if (b.kind != RegionKind::Body || &b == &r) continue;
-      const int overlap_x =
-          std::min(r.bbox.x + r.bbox.w, b.bbox.x + b.bbox.w) - std::max(r.bbox.x, b.bbox.x);
       const double below = b.bbox.y - (r.bbox.y + r.bbox.h);
-      if (overlap_x >= std::max(1, std::min(r.bbox.w, b.bbox.w)) / 2 && below >= -body_px_ / 2 &&
-          below <= 1.5 * body_px_)
+      if (share_column(r.bbox, b.bbox) && below >= -body_px_ / 2 && below <= 1.5 * body_px_)
         return &b;
     }
     return nullptr;
@@ -1019,9 +1021,9 @@ class PageGrouper {
       if (origin(merged.pieces[k - 1]) == origin(merged.pieces[k])) continue;
       // Down a column into its lower half the text may start a paragraph: segment cuts columns
       // at paragraph gaps. Across to another column it must go on.
-      const bool down_the_column =
-          stacked && same_column(page_.regions[merged.pieces[k - 1].region].bbox,
-                                 page_.regions[merged.pieces[k].region].bbox);
+      const Box& before = page_.regions[merged.pieces[k - 1].region].bbox;
+      const Box& after = page_.regions[merged.pieces[k].region].bbox;
+      const bool down_the_column = stacked && share_column(before, after) && after.y > before.y;
       if (!down_the_column && !goes_on(merged.pieces[k - 1], merged.pieces[k])) return false;
       ++meetings;
     }
@@ -1029,13 +1031,6 @@ class PageGrouper {
     // but once at the end of the last one.
     if (stacked) return meetings >= 1 && meetings <= 2 * static_cast<int>(f.pieces.size());
     return meetings == 1;
-  }
-
-  /// `lower` stands under `upper` in the same column.
-  [[nodiscard]] static bool same_column(const Box& upper, const Box& lower) {
-    const int overlap_x =
-        std::min(lower.x + lower.w, upper.x + upper.w) - std::max(lower.x, upper.x);
-    return overlap_x >= std::max(1, std::min(lower.w, upper.w)) / 2 && lower.y > upper.y;
   }
 
   /// Every piece of `f` stands right under a piece of `t` (or under one of `f`'s own that does),
@@ -1057,11 +1052,8 @@ class PageGrouper {
     for (const Box& lower : lowers) {
       if (lower.y + lower.h > deepest + 1.5 * c) return false;
       const bool under = std::any_of(above.begin(), above.end(), [&](const Box& upper) {
-        const int overlap_x =
-            std::min(lower.x + lower.w, upper.x + upper.w) - std::max(lower.x, upper.x);
         const double gap = lower.y - (upper.y + upper.h);
-        return overlap_x >= std::max(1, std::min(lower.w, upper.w)) / 2 &&
-               gap <= kHalvesMaxGapChars * c && gap >= -2 * c;
+        return share_column(lower, upper) && gap <= kHalvesMaxGapChars * c && gap >= -2 * c;
       });
       if (!under) return false;
       above.push_back(lower);
