@@ -121,7 +121,8 @@ Box get_box(const json& obj, const char* name, const std::string& where) {
   };
   if (!within(d[0], d[0] + d[2]) || !within(d[1], d[1] + d[3]))
     throw ParseError{where + "." + name, "coordinate out of range: " + v.dump() +
-                                             "; every edge must lie within ±100000000"};
+                                             "; every edge must lie within ±" +
+                                             std::to_string(static_cast<long long>(kCoordLimit))};
   return Box{static_cast<int>(d[0]), static_cast<int>(d[1]), static_cast<int>(d[2]),
              static_cast<int>(d[3])};
 }

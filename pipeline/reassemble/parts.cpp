@@ -966,14 +966,13 @@ class PageGrouper {
       for (std::size_t f = 0; f < parts_.size() && !changed; ++f) {
         if (!headless(parts_[f]) || parts_[f].pieces.empty()) continue;
         for (std::size_t t = 0; t < parts_.size() && !changed; ++t) {
-          const Part& candidate = parts_[t];
-          // Into a part that has a head, or that a jump line shows is a continuation.
-          if (t == f || candidate.kind != ArticleKind::Article ||
-              (!candidate.headline && !candidate.jump_in && !candidate.jump_in_unread))
-            continue;
-          if (!mergeable(parts_[f], parts_[t])) continue;
           Part& to = parts_[t];
           Part& from = parts_[f];
+          // Into a part that has a head, or that a jump line shows is a continuation.
+          if (t == f || to.kind != ArticleKind::Article ||
+              (!to.headline && !to.jump_in && !to.jump_in_unread))
+            continue;
+          if (!mergeable(from, to)) continue;
           to.regions.insert(to.regions.end(), from.regions.begin(), from.regions.end());
           std::sort(to.regions.begin(), to.regions.end());
           to.pieces.insert(to.pieces.end(), from.pieces.begin(), from.pieces.end());
