@@ -96,6 +96,7 @@ nlohmann::json provenance(const recognize::EngineOptions& engine, const PageOpti
   p["model"] = model_record(engine.language);
   if (!engine.vertical_language.empty())
     p["vertical_model"] = model_record(engine.vertical_language);
+  if (!engine.number_language.empty()) p["number_model"] = model_record(engine.number_language);
   p["options"] = {{"pipeline", to_string(page.pipeline)}, {"jobs", jobs}};
   if (page.pipeline == Pipeline::Baseline) {
     p["steps"] = nlohmann::json::array(

@@ -113,7 +113,10 @@ struct TesseractEngine::Impl {
   tesseract::TessBaseAPI api;
   /// chi_tra_vert, loaded on the first vertical block: most pages have none.
   std::unique_ptr<tesseract::TessBaseAPI> vertical;
-  const unsigned char* vertical_image = nullptr;     ///< the image last given to `vertical`
+  const unsigned char* vertical_image = nullptr;  ///< the image last given to `vertical`
+  /// eng restricted to digits, . and %, loaded on the first number read again.
+  std::unique_ptr<tesseract::TessBaseAPI> numbers;
+  const unsigned char* numbers_image = nullptr;      ///< the image last given to `numbers`
   opencc_t opencc = reinterpret_cast<opencc_t>(-1);  ///< OpenCC's "not open" value
 };
 
@@ -152,6 +155,7 @@ TesseractEngine::~TesseractEngine() {
   if (impl_->opencc != reinterpret_cast<opencc_t>(-1)) opencc_close(impl_->opencc);
   impl_->api.End();
   if (impl_->vertical) impl_->vertical->End();
+  if (impl_->numbers) impl_->numbers->End();
 }
 
 fs::path default_tessdata(const fs::path& explicit_dir) {
@@ -165,9 +169,10 @@ fs::path default_tessdata(const fs::path& explicit_dir) {
 Result<fs::path> find_model(const EngineOptions& options) {
   auto model = find_language(options.tessdata, options.language);
   if (!model) return model;
-  if (!options.vertical_language.empty()) {
-    auto vertical = find_language(options.tessdata, options.vertical_language);
-    if (!vertical) return vertical;
+  for (const std::string* other : {&options.vertical_language, &options.number_language}) {
+    if (other->empty()) continue;
+    auto found = find_language(options.tessdata, *other);
+    if (!found) return found;
   }
   return model;
 }
@@ -264,6 +269,30 @@ Result<std::vector<RegionText>> TesseractEngine::read_regions(
     }
     return impl_->vertical.get();
   };
+  // The number model, loaded once per engine and given this image, on the first number.
+  impl_->numbers_image = nullptr;
+  const NumberReader read_number = [&](const Box& box) -> std::optional<BoxReading> {
+    if (impl_->options.number_language.empty()) return std::nullopt;
+    if (!impl_->numbers) {
+      auto api = std::make_unique<tesseract::TessBaseAPI>();
+      if (!init_api(*api, impl_->options, impl_->options.number_language)) return std::nullopt;
+      api->SetVariable("tessedit_char_whitelist", "0123456789.%");
+      api->SetPageSegMode(tesseract::PSM_SINGLE_LINE);
+      impl_->numbers = std::move(api);
+    }
+    tesseract::TessBaseAPI& api = *impl_->numbers;
+    if (impl_->numbers_image != gray.data) {
+      api.SetImage(gray.data, gray.cols, gray.rows, 1, static_cast<int>(gray.step));
+      api.SetSourceResolution(static_cast<int>(dpi));
+      impl_->numbers_image = gray.data;
+    }
+    const int x0 = std::max(box.x, 0), y0 = std::max(box.y, 0);
+    const int x1 = std::min(box.x + box.w, gray.cols), y1 = std::min(box.y + box.h, gray.rows);
+    if (x1 - x0 < 4 || y1 - y0 < 4) return std::nullopt;
+    api.SetRectangle(x0, y0, x1 - x0, y1 - y0);
+    std::string text = take_text(api.GetUTF8Text());
+    return BoxReading{std::move(text), std::clamp(api.MeanTextConf() / 100.0, 0.0, 1.0)};
+  };
   const Box page{0, 0, gray.cols, gray.rows};
   std::vector<RegionText> out;
   out.reserve(regions.size());
@@ -318,7 +347,10 @@ Result<std::vector<RegionText>> TesseractEngine::read_regions(
     }
     // Marks the model reads by position more than by shape, settled from their ink; vertical
     // glyph boxes are shares of a word's box, too coarse for that.
-    if (request.mode != ReadMode::VerticalBlock) settle_punctuation(gray, result.lines);
+    if (request.mode != ReadMode::VerticalBlock) {
+      settle_punctuation(gray, result.lines);
+      settle_percent(result.lines, read_number);
+    }
     // Paragraphs, from geometry: the median line height is the character size.
     std::vector<int> heights;
     int left = x1, right = x0;
@@ -370,6 +402,8 @@ Result<std::vector<RegionText>> TesseractEngine::read_regions(
   impl_->api.Clear();
   if (impl_->vertical) impl_->vertical->Clear();
   impl_->vertical_image = nullptr;
+  if (impl_->numbers) impl_->numbers->Clear();
+  impl_->numbers_image = nullptr;
   return out;
 }
 

@@ -21,6 +21,9 @@ struct EngineOptions {
   /// The model for vertical blocks (ReadMode::VerticalBlock). chi_tra reads a vertical column at
   /// a CER near 0.95 in PSM 5, chi_tra_vert at 0.05-0.23 (models/README.md).
   std::string vertical_language = "chi_tra_vert";
+  /// The Latin model that reads numbers again where chi_tra may have taken a % for digits
+  /// (settle_percent in recognize/punctuation.hpp); empty = not read again.
+  std::string number_language = "eng";
   /// OpenCC configuration applied to every region's text, e.g. "s2t" (simplified characters to
   /// traditional); empty = none. Off by default: on synthesised traditional pages s2t also turns
   /// correct traditional characters into variants (台→臺, 群→羣) and costs 0.36 points of F1.

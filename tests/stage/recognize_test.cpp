@@ -423,5 +423,57 @@ TEST(SettlePunctuationTest, AnApostropheInChineseIsAComma) {
   for (const Line& l : lines) EXPECT_TRUE(line_glyphs_match(l)) << l.text;
 }
 
+// chi_tra reads the % of 63% as digits (6300, 9296, 630%); a Latin model restricted to digits
+// reads the run again, and only a reading that keeps the run's leading digits and puts a % where
+// the run had one to three glyphs more replaces it.
+TEST(SettlePercentTest, ANumberReadAgainAsAPercentageReplacesTheDigitsThePercentWasReadAs) {
+  auto line_of = [](const std::u32string& s) { return glyph_line(Box{0, 10, 400, 30}, s, 15); };
+  std::vector<Line> lines{line_of(U"增長6300。"), line_of(U"達到17.30%，"), line_of(U"提高到79歲"),
+                          line_of(U"共1862項"),   line_of(U"約2000元"),     line_of(U"約5"),
+                          line_of(U"達到9296。"), line_of(U"長7.2%。")};
+  std::vector<Box> asked;
+  const NumberReader read = [&](const Box& box) -> std::optional<BoxReading> {
+    asked.push_back(box);
+    switch (asked.size()) {
+      case 1:
+        return BoxReading{"63%", 0.95};  // 6300: the % read as 00
+      case 2:
+        return BoxReading{"17.3%", 0.9};  // 17.30%: the % read as 0%
+      case 3:
+        return BoxReading{"79%", 0.9};  // the next character's ink taken for a %
+      case 4:
+        return BoxReading{"186254", 0.7};  // no % at all
+      case 5:
+        return BoxReading{"20%", 0.3};  // too unsure
+      case 6:
+        return BoxReading{"92%", 0.9};  // 9296
+      default:
+        return BoxReading{"7.2%", 0.9};  // already right
+    }
+  };
+  settle_percent(lines, read);
+  EXPECT_EQ(lines[0].text, "增長63%。");
+  EXPECT_EQ(lines[1].text, "達到17.3%，");
+  EXPECT_EQ(lines[2].text, "提高到79歲");
+  EXPECT_EQ(lines[3].text, "共1862項");
+  EXPECT_EQ(lines[4].text, "約2000元");
+  EXPECT_EQ(lines[5].text, "約5");  // one digit: nothing a % could hide in, not read again
+  EXPECT_EQ(lines[6].text, "達到92%。");
+  EXPECT_EQ(lines[7].text, "長7.2%。");
+  ASSERT_EQ(asked.size(), 7u);
+  for (const Line& l : lines) EXPECT_TRUE(line_glyphs_match(l)) << l.text;
+  // The run's box, widened on both sides, over the line's height.
+  EXPECT_LT(asked[0].x, 2 * 15);
+  EXPECT_GT(asked[0].x + asked[0].w, 6 * 15);
+  EXPECT_LE(asked[0].y, 10);
+  EXPECT_GE(asked[0].y + asked[0].h, 40);
+  // The % takes the boxes of the two glyphs it was read as.
+  const Glyph& percent = lines[0].chars[4];
+  EXPECT_EQ(percent.text, "%");
+  EXPECT_EQ(percent.bbox.x, 4 * 15);
+  EXPECT_EQ(percent.bbox.w, 2 * 15);
+  EXPECT_DOUBLE_EQ(percent.confidence, 0.95);
+}
+
 }  // namespace
 }  // namespace broadsheet::recognize
