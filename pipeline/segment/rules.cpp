@@ -20,24 +20,31 @@ double ink_share(const cv::Mat& ink, cv::Rect r) {
   return r.area() > 0 ? cv::countNonZero(ink(r)) / static_cast<double>(r.area()) : 0.0;
 }
 
+/// Ink share of the bands [from, to) characters away on either side of a rule's box.
+std::pair<double, double> side_ink(const cv::Mat& ink, const cv::Rect& r, bool horizontal,
+                                   double char_px, double from, double to) {
+  const int near = std::max(1, static_cast<int>(std::lround(from * char_px)));
+  const int far = std::max(near + 1, static_cast<int>(std::lround(to * char_px)));
+  cv::Rect before, after;
+  if (horizontal) {
+    before = cv::Rect(r.x, r.y - far, r.width, far - near);
+    after = cv::Rect(r.x, r.y + r.height + near, r.width, far - near);
+  } else {
+    before = cv::Rect(r.x - far, r.y, far - near, r.height);
+    after = cv::Rect(r.x + r.width + near, r.y, far - near, r.height);
+  }
+  return {ink_share(ink, before), ink_share(ink, after)};
+}
+
+/// Strokes hang off a chain of glyph strokes right beside it; a rule stands clear.
+bool touching(const cv::Mat& ink, const cv::Rect& r, bool horizontal, double char_px) {
+  const auto [a, b] = side_ink(ink, r, horizontal, char_px, 0.0, 0.25);
+  return a > 0.12 || b > 0.12;
+}
+
 bool crowded(const cv::Mat& ink, const cv::Rect& r, bool horizontal, double char_px) {
-  auto bands = [&](double from, double to) {
-    const int near = std::max(1, static_cast<int>(std::lround(from * char_px)));
-    const int far = std::max(near + 1, static_cast<int>(std::lround(to * char_px)));
-    cv::Rect before, after;
-    if (horizontal) {
-      before = cv::Rect(r.x, r.y - far, r.width, far - near);
-      after = cv::Rect(r.x, r.y + r.height + near, r.width, far - near);
-    } else {
-      before = cv::Rect(r.x - far, r.y, far - near, r.height);
-      after = cv::Rect(r.x + r.width + near, r.y, far - near, r.height);
-    }
-    return std::pair<double, double>{ink_share(ink, before), ink_share(ink, after)};
-  };
-  // Strokes hang off a chain of glyph tops right beside it; a rule stands clear.
-  const auto [touch_a, touch_b] = bands(0.0, 0.25);
-  if (touch_a > 0.12 || touch_b > 0.12) return true;
-  const auto [near_a, near_b] = bands(0.1, 0.6);
+  if (touching(ink, r, horizontal, char_px)) return true;
+  const auto [near_a, near_b] = side_ink(ink, r, horizontal, char_px, 0.1, 0.6);
   return near_a > 0.15 && near_b > 0.15;
 }
 
@@ -60,7 +67,8 @@ bool clear_sides(const cv::Mat& ink, const cv::Rect& r, bool horizontal, double 
 // dashed: a dotted or dashed rule, its dashes up to 0.8 characters apart. Only thin runs with
 // clear sides count then, since a closing that long chains glyph strokes too.
 void find_one_way(const cv::Mat& ink, bool horizontal, bool dashed, double char_px,
-                  const Options& options, std::vector<Rule>& rules, cv::Mat& rule_mask) {
+                  const Options& options, std::vector<Rule>& rules, cv::Mat& rule_mask,
+                  bool horizontal_page) {
   const int length =
       std::max(8, static_cast<int>(std::lround(options.min_rule_length_chars * 0.5 * char_px)));
   const cv::Size k = horizontal ? cv::Size(length, 1) : cv::Size(1, length);
@@ -106,6 +114,13 @@ void find_one_way(const cv::Mat& ink, bool horizontal, bool dashed, double char_
     // strokes of 「季重」); unlike a rule they have ink close by on both sides. Across the lines
     // no run forms (the leading breaks it), and a column rule has text close by on both sides.
     if (!dashed && horizontal && crowded(residue, r, horizontal, char_px)) continue;
+    // Down a headline of two or more lines the leading is narrow enough to mend, and strokes of
+    // characters standing one above the other chain into a short vertical run (亻 of 個 over the
+    // left of 難). Such a run has the rest of its glyphs right beside it; a column rule, even a
+    // short one between two headlines, stands clear of the type on both sides.
+    if (!dashed && !horizontal && horizontal_page && len < 2 * min_length &&
+        touching(residue, r, false, char_px))
+      continue;
     cv::Mat component = labels(r) == i;
     if (dashed) {
       if (across > std::max(3.0, 0.3 * char_px) || !clear_sides(ink, r, horizontal, char_px))
@@ -146,17 +161,17 @@ void clear_remnants(const cv::Mat& ink, double char_px, cv::Mat& rule_mask) {
 }  // namespace
 
 std::vector<Rule> find_rules(cv::Mat& ink, double char_px, const Options& options,
-                             const std::vector<cv::Rect>& photos) {
+                             const std::vector<cv::Rect>& photos, bool horizontal_page) {
   std::vector<Rule> rules;
   if (char_px <= 0) return rules;
   cv::Mat search = ink.clone();
   for (const cv::Rect& p : photos) search(p & cv::Rect(0, 0, ink.cols, ink.rows)).setTo(0);
   cv::Mat rule_mask = cv::Mat::zeros(ink.size(), CV_8UC1);
-  find_one_way(search, true, false, char_px, options, rules, rule_mask);
-  find_one_way(search, false, false, char_px, options, rules, rule_mask);
+  find_one_way(search, true, false, char_px, options, rules, rule_mask, horizontal_page);
+  find_one_way(search, false, false, char_px, options, rules, rule_mask, horizontal_page);
   // Dashed rules only across the lines: along a text line a long closing chains the top strokes
   // of a row of characters into a "rule" with white on both sides.
-  find_one_way(search, false, true, char_px, options, rules, rule_mask);
+  find_one_way(search, false, true, char_px, options, rules, rule_mask, horizontal_page);
   if (!rules.empty()) {
     // A rule's edge: the opening keeps the straight core of a rule that drifts by a pixel or two
     // along its length (a slightly slanted or worn one); the slivers beside it go with it, even

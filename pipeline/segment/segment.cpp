@@ -152,7 +152,7 @@ Result<PageLayout> segment_page(const preprocess::CleanPage& page, int page_numb
     }
     if (!no_text) {
       const std::vector<cv::Rect> boxes = detail::find_boxes(text_ink, c);
-      work.rules = detail::find_rules(text_ink, c, options, work.photos);
+      work.rules = detail::find_rules(text_ink, c, options, work.photos, !vertical);
       work.frames = detail::find_frames(work.rules, c, boxes);
       work.lines = detail::find_lines(text_ink, c, options, work.rules, vertical);
       work.blocks = detail::group_blocks(work.lines, text_ink, c, options, work.rules, work.photos);

@@ -782,6 +782,37 @@ TEST(SegmentPageTest, ARunThatWandersUpAndDownIsNoRule) {
   EXPECT_EQ(wandering, 0);
 }
 
+// Down a headline of two lines the leading is narrow enough to mend, and strokes of characters
+// standing one above the other chain into a short vertical run (亻 of 個 over the left of 難,
+// dev seed 97 page 1): with the rest of their glyphs right beside it, that is no rule, and the
+// headline is not cut in two there. A short rule standing clear of the type is one. On a vertical
+// page (turned) such runs stay rules: a 1919 page's short rules between items hug the type.
+TEST(SegmentPageTest, StrokesChainedDownAHeadlinesLeadingAreNoRule) {
+  const double c = 14;  // work-scale body character
+  cv::Mat ink = cv::Mat::zeros(300, 600, CV_8UC1);
+  const cv::Scalar white(255);
+  for (int top : {100, 148}) {  // two lines of display type, 45 px tall, 3 px apart
+    cv::rectangle(ink, cv::Rect(200, top, 3, 45), white, cv::FILLED);  // the stroke
+    for (int y = top + 2; y < top + 43; y += 8)                        // its glyph beside it
+      cv::rectangle(ink, cv::Rect(203, y, 28, 3), white, cv::FILLED);
+  }
+  cv::rectangle(ink, cv::Rect(400, 100, 2, 93), white, cv::FILLED);  // a short rule, clear
+  auto vertical_rules_at = [&](const std::vector<segment::detail::Rule>& rules, int x) {
+    return std::count_if(rules.begin(), rules.end(), [&](const auto& r) {
+      return !r.horizontal && std::abs(r.box.x + r.box.width / 2 - x) <= 3;
+    });
+  };
+  segment::Options options;
+  cv::Mat horizontal = ink.clone();
+  const auto rules = segment::detail::find_rules(horizontal, c, options, {});
+  EXPECT_EQ(vertical_rules_at(rules, 201), 0);
+  EXPECT_EQ(vertical_rules_at(rules, 401), 1);
+  cv::Mat turned = ink.clone();
+  const auto kept = segment::detail::find_rules(turned, c, options, {}, false);
+  EXPECT_EQ(vertical_rules_at(kept, 201), 1);
+  EXPECT_EQ(vertical_rules_at(kept, 401), 1);
+}
+
 // A mark left in a gutter (a speck of a worn line start) sits in the row of two lines, while
 // the punctuation hanging off the lines above and below reaches into the gutter's near side:
 // the white channel runs between the mark and the far column. The gutter is found there, not

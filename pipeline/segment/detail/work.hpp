@@ -62,8 +62,13 @@ struct Rule {
 
 /// Straight rules: ink runs at least min_rule_length_chars long and at most
 /// max_rule_thickness_chars thick, outside `photos`. Their pixels are cleared from `ink`.
+/// On a horizontal page (`horizontal_page`) a short vertical run with glyph ink right beside it
+/// is strokes chained down the leading of a headline of several lines, not a rule. A vertical
+/// page (turned) keeps such runs: the short rules between the items of a dense 1919 page stand
+/// that close to the type.
 [[nodiscard]] std::vector<Rule> find_rules(cv::Mat& ink, double char_px, const Options& options,
-                                           const std::vector<cv::Rect>& photos);
+                                           const std::vector<cv::Rect>& photos,
+                                           bool horizontal_page = true);
 
 /// Rectangles closed by rules on all four sides (boxed modules, adverts), with `boxes` (see
 /// find_boxes) added, each once, innermost first.
