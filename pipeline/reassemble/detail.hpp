@@ -54,9 +54,12 @@ struct Part {
 [[nodiscard]] double char_px(const Region& region);
 
 /// Groups the regions of one page into parts, in reading order of their first region.
-/// `page_number` is the printed number the parts carry.
+/// `page_number` is the printed number the parts carry. `jumped_here` holds the headlines of the
+/// parts on other pages whose （下轉…） line names this page: a continuation that repeats one of
+/// them over its columns is one part with the （上接…） line and the column under it.
 [[nodiscard]] std::vector<Part> group_page(const Page& page, std::size_t page_index,
-                                           int page_number, const Options& options);
+                                           int page_number, const Options& options,
+                                           const std::vector<std::string>& jumped_here = {});
 
 /// Whether `next` begins a new paragraph after `prev` (the end of the text before it).
 [[nodiscard]] bool starts_paragraph(const Piece& prev, const Piece& next);

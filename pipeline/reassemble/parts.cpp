@@ -201,8 +201,13 @@ struct Builder {
 
 class PageGrouper {
  public:
-  PageGrouper(const Page& page, std::size_t page_index, int page_number, const Options& options)
-      : page_(page), page_index_(page_index), page_number_(page_number), options_(options) {
+  PageGrouper(const Page& page, std::size_t page_index, int page_number, const Options& options,
+              const std::vector<std::string>& jumped_here)
+      : page_(page),
+        page_index_(page_index),
+        page_number_(page_number),
+        options_(options),
+        jumped_here_(jumped_here) {
     std::vector<double> sizes;
     for (const Region& r : page.regions)
       if (r.kind == RegionKind::Body && r.lines.size() >= 3) sizes.push_back(char_px(r));
@@ -1003,6 +1008,11 @@ class PageGrouper {
         adjacent = adjacent || beside(page_.regions[a.region].bbox, page_.regions[b.region].bbox);
     const bool stacked = column_halves(f, t);
     if (!adjacent && !stacked) return false;
+    // A continuation that repeats its article's headline over its columns, the （上接…） line
+    // standing over a column beside them (dev seed 95 p3): the jump line's column comes first and
+    // its text need not go on into the next, since a paragraph may end at its foot.
+    const bool repeated_head = (f.jump_in || f.jump_in_unread) && !t.jump_in && !t.jump_in_unread &&
+                               t.headline && repeats_jumped(*t.headline);
     Part merged;
     merged.pieces = t.pieces;
     merged.pieces.insert(merged.pieces.end(), f.pieces.begin(), f.pieces.end());
@@ -1015,6 +1025,7 @@ class PageGrouper {
     };
     // The two meet once: one's columns, then the other's (interleaved columns are two modules
     // stacked in the same columns).
+    if (repeated_head && origin(merged.pieces.front()) != 1) return false;
     int meetings = 0;
     for (std::size_t k = 1; k < merged.pieces.size(); ++k) {
       if (origin(merged.pieces[k - 1]) == origin(merged.pieces[k])) continue;
@@ -1023,13 +1034,21 @@ class PageGrouper {
       const Box& before = page_.regions[merged.pieces[k - 1].region].bbox;
       const Box& after = page_.regions[merged.pieces[k].region].bbox;
       const bool down_the_column = stacked && share_column(before, after) && after.y > before.y;
-      if (!down_the_column && !goes_on(merged.pieces[k - 1], merged.pieces[k])) return false;
+      if (!down_the_column && !repeated_head && !goes_on(merged.pieces[k - 1], merged.pieces[k]))
+        return false;
       ++meetings;
     }
     // Lower halves meet the part's columns twice each (down into them, on to the next column)
     // but once at the end of the last one.
     if (stacked) return meetings >= 1 && meetings <= 2 * static_cast<int>(f.pieces.size());
     return meetings == 1;
+  }
+
+  /// Whether a headline on this page repeats the headline of a part that jumps here.
+  [[nodiscard]] bool repeats_jumped(const std::string& headline) const {
+    return std::any_of(jumped_here_.begin(), jumped_here_.end(), [&](const std::string& h) {
+      return bigram_containment(headline, h) >= options_.headline_match_ratio;
+    });
   }
 
   /// Every piece of `f` stands right under a piece of `t` (or under one of `f`'s own that does),
@@ -1171,7 +1190,8 @@ class PageGrouper {
   double body_px_ = 0;
   double sin_ = 0;                                             ///< sine of the page's skew
   std::map<std::size_t, std::vector<std::size_t>> fragments_;  ///< headline → its other pieces
-  std::set<std::size_t> absorbed_;                             ///< regions read with another
+  const std::vector<std::string>& jumped_here_;
+  std::set<std::size_t> absorbed_;  ///< regions read with another
   Builder cur_;
   std::vector<Part> parts_;
   std::vector<std::size_t> photos_;
@@ -1222,8 +1242,8 @@ void join_pieces(Part& part) {
 }
 
 std::vector<Part> group_page(const Page& page, std::size_t page_index, int page_number,
-                             const Options& options) {
-  return PageGrouper(page, page_index, page_number, options).run();
+                             const Options& options, const std::vector<std::string>& jumped_here) {
+  return PageGrouper(page, page_index, page_number, options, jumped_here).run();
 }
 
 }  // namespace broadsheet::reassemble::detail

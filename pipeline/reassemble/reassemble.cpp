@@ -316,15 +316,29 @@ Result<Issue> reassemble_issue(Issue issue, const Options& options) {
     scanned.insert(numbers[k]);
   }
 
-  std::vector<Part> parts;
+  std::vector<std::vector<Part>> by_page(scan_order.size());
   for (std::size_t k = 0; k < scan_order.size(); ++k) {
     const std::size_t pi = scan_order[k];
     Page& page = issue.pages[pi];
     for (Region& r : page.regions) r.article_id.reset();
-    std::vector<Part> on_page = detail::group_page(page, pi, page.page, options);
+    by_page[k] = detail::group_page(page, pi, page.page, options);
+  }
+  // A page that other pages' parts jump to is grouped again knowing their headlines: a
+  // continuation may repeat its article's headline over its columns.
+  std::map<int, std::vector<std::string>> jumped_to;
+  for (const std::vector<Part>& on_page : by_page)
+    for (const Part& p : on_page)
+      if (p.jump_out && p.headline && p.jump_out->page != p.page)
+        jumped_to[p.jump_out->page].push_back(*p.headline);
+  for (std::size_t k = 0; k < scan_order.size(); ++k) {
+    const Page& page = issue.pages[scan_order[k]];
+    if (auto it = jumped_to.find(page.page); it != jumped_to.end())
+      by_page[k] = detail::group_page(page, scan_order[k], page.page, options, it->second);
+  }
+  std::vector<Part> parts;
+  for (std::vector<Part>& on_page : by_page)
     parts.insert(parts.end(), std::make_move_iterator(on_page.begin()),
                  std::make_move_iterator(on_page.end()));
-  }
 
   const std::vector<std::ptrdiff_t> next = detail::link_parts(parts, options);
   std::vector<bool> has_prev(parts.size(), false);

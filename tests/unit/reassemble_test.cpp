@@ -502,6 +502,37 @@ TEST(ReassembleTest, ReadsAJumpLineReadWithTheColumnsAboveItAtTheHeadOfItsContin
   EXPECT_EQ(other->pages, (std::vector<int>{2}));
 }
 
+// A continuation that repeats its article's headline over its columns, the （上接…） line over a
+// column on the left of the headline, that column ending a paragraph at its foot, and segment
+// reading the jump line and its column after the others (dev seed 95 p3): the jump line's column
+// and the columns under the headline are one part of the article, the jump line's first.
+TEST(ReassembleTest, JoinsAContinuationsJumpColumnToTheColumnsUnderItsRepeatedHeadline) {
+  Issue in = two_page_issue();
+  Page& p2 = in.pages[1];
+  p2.regions = {
+      header("p2-r1", 2),
+      line("p2-r2", RegionKind::Headline, column_x(1) + 100, 300, "“小托管”托起職工“大幸福”", 60),
+      column("p2-r3", 1, 400, "家長們的認可，是對托管工作最好的肯定。今年全市共開設托管班三十個，",
+             true, false),
+      column("p2-r4", 2, 400, "服務職工子女一千餘人。", false, true),
+      line("p2-r5", RegionKind::Jump, column_x(0) + 200, 400, "（上接第一版）"),
+      column("p2-r6", 0, 450, "可去、家長看護難等問題。各托管班均制定了接送登記制度。", false,
+             true)};
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 1u);
+  const Article& a = out.articles[0];
+  EXPECT_EQ(a.pages, (std::vector<int>{1, 2}));
+  ASSERT_EQ(a.parts.size(), 2u);
+  std::vector<std::string> ids = a.parts[1].region_ids;
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"p2-r2", "p2-r3", "p2-r4", "p2-r5", "p2-r6"}));
+  EXPECT_EQ(
+      text::comparable(a.text),
+      text::comparable("暑假來臨，職工家庭面臨孩子無處可去、家長看護難等問題。各托管班均制定了"
+                       "接送登記制度。家長們的認可，是對托管工作最好的肯定。今年全市共開設"
+                       "托管班三十個，服務職工子女一千餘人。"));
+}
+
 TEST(ReassembleTest, KeepsAJumpLineBeforeAFirstLineCutFromItsParagraphNumber) {
   Issue in = two_page_issue();
   // Segment cut the continuation's first line into its paragraph number and the rest, and read
