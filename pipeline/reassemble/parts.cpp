@@ -242,6 +242,7 @@ class PageGrouper {
     sort_parts();
     fold_head_only_parts();
     merge_fragments();
+    reclaim_lower_halves();
     for (Part& part : parts_) {
       order_pieces(part);
       join_pieces(part);
@@ -1042,6 +1043,51 @@ class PageGrouper {
     // but once at the end of the last one.
     if (stacked) return meetings >= 1 && meetings <= 2 * static_cast<int>(f.pieces.size());
     return meetings == 1;
+  }
+
+  /// The lower half of a column that segment cut off (at a paragraph gap) and read after the
+  /// headline of the next story beside it (dev seed 97 p3): a piece of a part with a headline,
+  /// standing outside its headline's columns, right under a column of another part, goes back to
+  /// that part. No headline can stand between the two halves, so down the column the text may
+  /// start a paragraph.
+  void reclaim_lower_halves() {
+    const double c = body_px_;
+    for (std::size_t t = 0; t < parts_.size(); ++t) {
+      Part& from = parts_[t];
+      if (!from.headline || from.pieces.size() < 2) continue;
+      std::vector<Box> heads;
+      for (std::size_t r : from.regions)
+        if (page_.regions[r].kind == RegionKind::Headline) heads.push_back(page_.regions[r].bbox);
+      if (heads.empty()) continue;
+      for (std::size_t k = 0; k < from.pieces.size() && from.pieces.size() > 1;) {
+        const Box& lower = page_.regions[from.pieces[k].region].bbox;
+        const bool under_head = std::any_of(heads.begin(), heads.end(), [&](const Box& h) {
+          return std::min(h.x + h.w, lower.x + lower.w) > std::max(h.x, lower.x);
+        });
+        std::ptrdiff_t owner = -1;
+        for (std::size_t u = 0; u < parts_.size() && !under_head && owner < 0; ++u) {
+          if (u == t || parts_[u].kind != ArticleKind::Article) continue;
+          for (const Piece& q : parts_[u].pieces) {
+            const Box& upper = page_.regions[q.region].bbox;
+            const double gap = lower.y - (upper.y + upper.h);
+            if (share_column(lower, upper) && gap <= kHalvesMaxGapChars * c && gap >= -2 * c)
+              owner = static_cast<std::ptrdiff_t>(u);
+          }
+        }
+        if (owner < 0) {
+          ++k;
+          continue;
+        }
+        Part& to = parts_[static_cast<std::size_t>(owner)];
+        const Piece piece = from.pieces[k];
+        from.pieces.erase(from.pieces.begin() + static_cast<std::ptrdiff_t>(k));
+        std::erase(from.regions, piece.region);
+        to.pieces.push_back(piece);
+        to.regions.push_back(piece.region);
+        std::sort(to.regions.begin(), to.regions.end());
+        order_pieces(to);
+      }
+    }
   }
 
   /// Whether a headline on this page repeats the headline of a part that jumps here.

@@ -533,6 +533,36 @@ TEST(ReassembleTest, JoinsAContinuationsJumpColumnToTheColumnsUnderItsRepeatedHe
                        "托管班三十個，服務職工子女一千餘人。"));
 }
 
+// Segment cut a column at a paragraph gap and read its lower half after the headline of the story
+// beside it (dev seed 97 p3, seed 73 p2): the lower half, outside that headline's columns and
+// right under the column's upper half, goes back to the upper half's story.
+TEST(ReassembleTest, GivesALowerHalfReadAfterTheNextHeadlineBackToItsColumn) {
+  Issue in;
+  in.pages.push_back(page(
+      0, {line("p1-r1", RegionKind::Headline, column_x(0) + 100, 300, "桃河濕地觀鳥正當時", 60),
+          column("p1-r2", 0, 400,
+                 "本報訊 近日，桃河濕地迎來大批候鳥，吸引市民前來觀賞。濕地管護人員介紹，今年到此越"
+                 "冬的候鳥有三十多種，",
+                 true, false),
+          column("p1-r3", 1, 400,
+                 "其中不乏國家重點保護鳥類。管護人員每天巡護濕地，記錄鳥類的種類和數量，為保護工作"
+                 "提供依據。",
+                 false, true),
+          line("p1-r4", RegionKind::Headline, column_x(2) + 50, 520, "國學課堂誦讀經典", 60),
+          column("p1-r5", 1, 620, "市民觀鳥時應保持距離，不要驚擾鳥類，不要投餵食物。", true, true),
+          column("p1-r6", 2, 620, "本報訊 郊區一所小學開設國學課堂，學生每天誦讀經典，書香滿校園。",
+                 true, true)}));
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 2u);
+  const Article* birds = find_article(out, "桃河濕地");
+  ASSERT_NE(birds, nullptr);
+  EXPECT_NE(birds->text.find("市民觀鳥時應保持距離"), std::string::npos) << birds->text;
+  const Article* school = find_article(out, "國學課堂");
+  ASSERT_NE(school, nullptr);
+  EXPECT_EQ(text::comparable(school->text),
+            text::comparable("本報訊 郊區一所小學開設國學課堂，學生每天誦讀經典，書香滿校園。"));
+}
+
 TEST(ReassembleTest, KeepsAJumpLineBeforeAFirstLineCutFromItsParagraphNumber) {
   Issue in = two_page_issue();
   // Segment cut the continuation's first line into its paragraph number and the rest, and read
