@@ -1014,6 +1014,10 @@ class PageGrouper {
     // its text need not go on into the next, since a paragraph may end at its foot.
     const bool repeated_head = (f.jump_in || f.jump_in_unread) && !t.jump_in && !t.jump_in_unread &&
                                t.headline && repeats_jumped(*t.headline);
+    // Columns standing right under the part's headline are its own, whatever the text where they
+    // meet its other columns (dev seed 72 p1: the story's first column, left of its headline, read
+    // with the headline; the columns under it read apart, a paragraph ending between them).
+    const bool under_head = t.headline && !stacked && piece_under_head(f, t);
     Part merged;
     merged.pieces = t.pieces;
     merged.pieces.insert(merged.pieces.end(), f.pieces.begin(), f.pieces.end());
@@ -1028,14 +1032,20 @@ class PageGrouper {
     // stacked in the same columns).
     if (repeated_head && origin(merged.pieces.front()) != 1) return false;
     int meetings = 0;
+    std::optional<std::size_t> last_of_t;  // the part's piece read last, by region
     for (std::size_t k = 1; k < merged.pieces.size(); ++k) {
+      if (origin(merged.pieces[k - 1]) == 0) last_of_t = merged.pieces[k - 1].region;
       if (origin(merged.pieces[k - 1]) == origin(merged.pieces[k])) continue;
       // Down a column into its lower half the text may start a paragraph: segment cuts columns
-      // at paragraph gaps. Across to another column it must go on.
+      // at paragraph gaps. Across to another column it must go on, unless the part's own columns
+      // met there already (out of a lower half on to the next column).
       const Box& before = page_.regions[merged.pieces[k - 1].region].bbox;
       const Box& after = page_.regions[merged.pieces[k].region].bbox;
       const bool down_the_column = stacked && share_column(before, after) && after.y > before.y;
-      if (!down_the_column && !repeated_head && !goes_on(merged.pieces[k - 1], merged.pieces[k]))
+      const bool rejoins = stacked && origin(merged.pieces[k]) == 0 && last_of_t &&
+                           follows_in(t, *last_of_t, merged.pieces[k].region);
+      if (!down_the_column && !rejoins && !repeated_head && !under_head &&
+          !goes_on(merged.pieces[k - 1], merged.pieces[k]))
         return false;
       ++meetings;
     }
@@ -1043,6 +1053,34 @@ class PageGrouper {
     // but once at the end of the last one.
     if (stacked) return meetings >= 1 && meetings <= 2 * static_cast<int>(f.pieces.size());
     return meetings == 1;
+  }
+
+  /// A piece of `f` stands right under a head of `t` (its headline, kicker or subheadline),
+  /// across half the narrower one's width, within two characters below it.
+  [[nodiscard]] bool piece_under_head(const Part& f, const Part& t) const {
+    const double c = body_px_;
+    for (std::size_t r : t.regions) {
+      const RegionKind kind = page_.regions[r].kind;
+      if (kind != RegionKind::Headline && kind != RegionKind::Kicker &&
+          kind != RegionKind::Subheadline)
+        continue;
+      const Box& head = page_.regions[r].bbox;
+      for (const Piece& p : f.pieces) {
+        const Box& piece = page_.regions[p.region].bbox;
+        const int overlap_x =
+            std::min(head.x + head.w, piece.x + piece.w) - std::max(head.x, piece.x);
+        const double gap = piece.y - (head.y + head.h);
+        if (overlap_x >= std::min(head.w, piece.w) / 2 && gap >= -c && gap <= 2 * c) return true;
+      }
+    }
+    return false;
+  }
+
+  /// In `t`'s own order, the piece of region `b` comes right after that of region `a`.
+  [[nodiscard]] static bool follows_in(const Part& t, std::size_t a, std::size_t b) {
+    for (std::size_t k = 0; k + 1 < t.pieces.size(); ++k)
+      if (t.pieces[k].region == a) return t.pieces[k + 1].region == b;
+    return false;
   }
 
   /// The lower half of a column that segment cut off (at a paragraph gap) and read after the

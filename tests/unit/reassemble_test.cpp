@@ -67,6 +67,12 @@ Region column(std::string id, int col, int y, const std::string& text, bool inde
   return r;
 }
 
+/// The region with one line, its own box and text.
+Region set_line(Region r) {
+  r.lines = {{r.bbox, r.text, 0.9}};
+  return r;
+}
+
 Page page(int scan_index, std::vector<Region> regions) {
   Page p;
   p.scan_index = scan_index;
@@ -561,6 +567,46 @@ TEST(ReassembleTest, GivesALowerHalfReadAfterTheNextHeadlineBackToItsColumn) {
   ASSERT_NE(school, nullptr);
   EXPECT_EQ(text::comparable(school->text),
             text::comparable("本報訊 郊區一所小學開設國學課堂，學生每天誦讀經典，書香滿校園。"));
+}
+
+// A story's first column stands left of its headline, which is set over the next two columns
+// (dev seed 72 p1). Segment cut the first column at a paragraph end, a short line of it taken
+// for a jump line; paragraphs end at the feet of the first column's halves. The columns under
+// the headline are the story's own, and so is the first column's lower half, between them.
+TEST(ReassembleTest, JoinsTheColumnsUnderAHeadlineWhateverTheTextBetween) {
+  Issue in;
+  // Segment's order: the headline, the first column's halves, the columns under the headline,
+  // and last the line it took for a jump line.
+  in.pages.push_back(page(
+      0, {header("p1-r1", 1),
+          line("p1-r2", RegionKind::Headline, column_x(1) + 40, 300, "花椒紅了椒農笑了", 60),
+          column("p1-r3", 0, 400,
+                 "本報訊 6月21日，市中心醫院舉辦健康講座，醫生為居民講解糖尿病的飲食管理。全市高等"
+                 "教育毛入學率達到",
+                 true, false),
+          column("p1-r4", 0, 400 + 5 * kPitch,
+                 "初冬的早晨，城郊的田野上蒙著一層白霜，一隻野兔鑽進了麥田。", true, true),
+          column("p1-r5", 1, 400,
+                 "今天是第二十五個中國記者節。新聞戰線廣大工作者堅持深入基層，記錄時代發展的壯闊實"
+                 "踐，推出了一大批有思想、有溫度、有品質的新聞作品。記者們走進田間地頭、工廠車間，"
+                 "用鏡頭和文字講述",
+                 true, false),
+          column("p1-r6", 2, 400,
+                 "百姓身邊的故事。過去種地靠天吃飯，如今滴灌帶鋪到了每一壟玉米根下。", false, true),
+          set_line(region("p1-r7", RegionKind::Jump, {column_x(0), 400 + 4 * kPitch, 105, kChar},
+                          "60.8%。"))}));
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 1u);
+  const Article& a = out.articles[0];
+  EXPECT_EQ(a.headline, "花椒紅了椒農笑了");
+  ASSERT_EQ(a.parts.size(), 1u);
+  std::vector<std::string> ids = a.parts[0].region_ids;
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"p1-r2", "p1-r3", "p1-r4", "p1-r5", "p1-r6", "p1-r7"}));
+  // Down the first column, then on to the columns under the headline.
+  const std::u32string text = text::comparable(a.text);
+  EXPECT_LT(text.find(U"60.8%"), text.find(U"初冬的早晨"));
+  EXPECT_LT(text.find(U"麥田"), text.find(U"今天是第二十五個"));
 }
 
 TEST(ReassembleTest, KeepsAJumpLineBeforeAFirstLineCutFromItsParagraphNumber) {
