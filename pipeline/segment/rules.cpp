@@ -20,11 +20,12 @@ double ink_share(const cv::Mat& ink, cv::Rect r) {
   return r.area() > 0 ? cv::countNonZero(ink(r)) / static_cast<double>(r.area()) : 0.0;
 }
 
-/// Ink share of the bands [from, to) characters away on either side of a rule's box.
+/// Ink share of the bands [from, to) characters away on either side of a rule's box, each at
+/// least `min_width` pixels wide.
 std::pair<double, double> side_ink(const cv::Mat& ink, const cv::Rect& r, bool horizontal,
-                                   double char_px, double from, double to) {
+                                   double char_px, double from, double to, int min_width = 1) {
   const int near = std::max(1, static_cast<int>(std::lround(from * char_px)));
-  const int far = std::max(near + 1, static_cast<int>(std::lround(to * char_px)));
+  const int far = std::max(near + min_width, static_cast<int>(std::lround(to * char_px)));
   cv::Rect before, after;
   if (horizontal) {
     before = cv::Rect(r.x, r.y - far, r.width, far - near);
@@ -51,17 +52,8 @@ bool crowded(const cv::Mat& ink, const cv::Rect& r, bool horizontal, double char
 // Both sides of a rule clear of ink between 0.15 and 0.45 characters away: a rule in a gutter or
 // between modules; strokes chained along a text line have text right beside them.
 bool clear_sides(const cv::Mat& ink, const cv::Rect& r, bool horizontal, double char_px) {
-  const int near = std::max(1, static_cast<int>(std::lround(0.15 * char_px)));
-  const int far = std::max(near + 2, static_cast<int>(std::lround(0.45 * char_px)));
-  cv::Rect before, after;
-  if (horizontal) {
-    before = cv::Rect(r.x, r.y - far, r.width, far - near);
-    after = cv::Rect(r.x, r.y + r.height + near, r.width, far - near);
-  } else {
-    before = cv::Rect(r.x - far, r.y, far - near, r.height);
-    after = cv::Rect(r.x + r.width + near, r.y, far - near, r.height);
-  }
-  return ink_share(ink, before) < 0.06 && ink_share(ink, after) < 0.06;
+  const auto [a, b] = side_ink(ink, r, horizontal, char_px, 0.15, 0.45, 2);
+  return a < 0.06 && b < 0.06;
 }
 
 // dashed: a dotted or dashed rule, its dashes up to 0.8 characters apart. Only thin runs with
