@@ -1274,8 +1274,8 @@ class PageGrouper {
   double body_px_ = 0;
   double sin_ = 0;                                             ///< sine of the page's skew
   std::map<std::size_t, std::vector<std::size_t>> fragments_;  ///< headline → its other pieces
-  const std::vector<std::string>& jumped_here_;
-  std::set<std::size_t> absorbed_;  ///< regions read with another
+  const std::vector<std::string>& jumped_here_;  ///< headlines of other pages' parts jumping here
+  std::set<std::size_t> absorbed_;               ///< regions read with another
   Builder cur_;
   std::vector<Part> parts_;
   std::vector<std::size_t> photos_;
