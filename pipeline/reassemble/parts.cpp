@@ -45,6 +45,9 @@ constexpr double kDeckHeadlineRatio = 0.5;
 // The halves of a cut column stand less than this many body characters apart (a paragraph gap
 // of a blank line); a lost headline line with the space around it leaves at least 2.5.
 constexpr double kHalvesMaxGapChars = 2.0;
+// Of a headline's visible characters at least this share are Chinese (增長5.1% leaves 0.8 in a
+// short one; 5G+工業互聯網 0.6).
+constexpr double kMinHeadlineCjkShare = 0.6;
 // A region inside a larger one is the same lines read twice when this share of its character
 // bigrams is in the larger one's text.
 constexpr double kDuplicateTextShare = 0.6;
@@ -94,6 +97,21 @@ double em_length(std::u32string_view s) {
     }
   }
   return n;
+}
+
+/// Display text that is no Chinese heading: no two Chinese characters in a row, or under
+/// kMinHeadlineCjkShare of its visible characters Chinese. A real headline may be as short as two
+/// characters (醉後) and may hold figures (增長5.1%), but is Chinese above all.
+bool display_noise(std::u32string_view s) {
+  std::size_t best = 0, run = 0, cjk = 0, visible = 0;
+  for (char32_t c : s) {
+    if (text::is_space(c)) continue;
+    ++visible;
+    run = text::is_cjk(c) ? run + 1 : 0;
+    cjk += text::is_cjk(c) ? 1 : 0;
+    best = std::max(best, run);
+  }
+  return best < 2 || static_cast<double>(cjk) < kMinHeadlineCjkShare * static_cast<double>(visible);
 }
 
 /// The boxes share a column: they overlap across at least half the narrower one's width.
@@ -273,6 +291,9 @@ class PageGrouper {
         break;
     }
     if (visible == 0) return;
+    // A "headline" of a lone Chinese character (誠) or mostly other signs (2 1 人人1人) is the
+    // edge of a photo, a speck or a stroke segment took for display type: no head for anything.
+    if (r.kind == RegionKind::Headline && display_noise(u)) return;
     // Text decides: whatever its kind, a region that reads as a jump line is one.
     if (std::optional<Jump> jump = parse_jump(r.text)) {
       out.push_back(

@@ -609,6 +609,31 @@ TEST(ReassembleTest, JoinsTheColumnsUnderAHeadlineWhateverTheTextBetween) {
   EXPECT_LT(text.find(U"麥田"), text.find(U"今天是第二十五個"));
 }
 
+// Segment takes the edge of a photo or a speck for display type, and OCR reads it as a lone
+// character (誠) or a few signs (2 1 人人1人): no headline. A two-character headline (醉後) is one.
+TEST(ReassembleTest, DisplayNoiseHeadsNothing) {
+  Issue in;
+  in.pages.push_back(
+      page(0, {line("p1-r1", RegionKind::Headline, column_x(0) + 40, 220, "誠", 60),
+               line("p1-r2", RegionKind::Headline, column_x(0) + 100, 300,
+                    "全國文物普查取得階段性成果", 60),
+               column("p1-r3", 0, 400,
+                      "本報訊 全國文物普查近日取得階段性成果，各地共登記不可移動文物", true, false),
+               set_line(region("p1-r4", RegionKind::Headline, {column_x(1) + 100, 330, 120, 60},
+                               "2 1\n人人1人")),
+               column("p1-r5", 1, 400, "七十餘萬處，其中新發現文物佔四成以上。", false, true),
+               line("p1-r6", RegionKind::Headline, column_x(2) + 100, 300, "醉後", 60),
+               column("p1-r7", 2, 400, "本報訊 一位老人說，年輕時喝醉了酒，醒來才知道誤了大事。",
+                      true, true)}));
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 2u);
+  const Article* census = find_article(out, "文物普查");
+  ASSERT_NE(census, nullptr);
+  EXPECT_EQ(census->headline, "全國文物普查取得階段性成果");
+  EXPECT_NE(census->text.find("七十餘萬處"), std::string::npos) << census->text;
+  EXPECT_NE(find_article(out, "醉後"), nullptr);
+}
+
 TEST(ReassembleTest, KeepsAJumpLineBeforeAFirstLineCutFromItsParagraphNumber) {
   Issue in = two_page_issue();
   // Segment cut the continuation's first line into its paragraph number and the rest, and read
