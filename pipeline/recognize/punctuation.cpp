@@ -100,12 +100,16 @@ char32_t char_of(const Glyph& g) {
   return u.size() == 1 ? u[0] : U'\0';
 }
 
+bool is_ascii_digit(char32_t c) {
+  return c >= U'0' && c <= U'9';
+}
+
 bool is_latin_letter(char32_t c) {
   return (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z');
 }
 
 bool is_mark(char32_t c) {
-  return c != U'\0' && !text::is_cjk(c) && !text::is_space(c) && !(c >= U'0' && c <= U'9') &&
+  return c != U'\0' && !text::is_cjk(c) && !text::is_space(c) && !is_ascii_digit(c) &&
          !is_latin_letter(c) && c != U'…';
 }
 
@@ -413,10 +417,6 @@ void settle_apostrophes(Line& line) {
       set_char(line, k, U'，');
     }
   }
-}
-
-bool is_ascii_digit(char32_t c) {
-  return c >= U'0' && c <= U'9';
 }
 
 bool in_number(char32_t c) {
