@@ -139,21 +139,29 @@ std::vector<std::size_t> reading_order(std::span<const OrderItem> items, Directi
       module_of[i] = modules++;
     }
   }
-  // A jump line with body text starting right under it and nothing over it opens a continuation.
+  // A jump line with body text starting right under it opens a continuation, unless it is set
+  // closer to a column over it (the （下轉…） line at a column's foot). A jump line is set at the
+  // leading of the column it belongs to; between modules there is more space (on the dev sets a
+  // （上接…） line stands 0.0-0.63 characters over its column and 1.06 or more under the column of
+  // the module above, a （下轉…） line 0.0-0.67 under its column and 1.29 or more over the next).
+  std::vector<char> opens(n, 0);
   for (std::size_t i : by_top) {
     if (it[i].kind != RegionKind::Jump || module_of[i] >= 0) continue;
-    bool body_below = false;
-    bool body_above = false;
+    std::optional<double> below_gap;
+    std::optional<double> above_gap;
     for (std::size_t j = 0; j < n; ++j) {
       if (it[j].kind != RegionKind::Body || hov(it[i], it[j]) <= 0) continue;
       const double below = it[j].y0 - it[i].y1;
       const double above = it[i].y0 - it[j].y1;
-      if (below >= -0.5 * c && below <= 2.0 * c) body_below = true;
-      if (above >= -0.5 * c && above <= 2.0 * c) body_above = true;
+      if (below >= -0.5 * c && below <= 2.0 * c && (!below_gap || below < *below_gap))
+        below_gap = below;
+      if (above >= -0.5 * c && above <= 2.0 * c && (!above_gap || above < *above_gap))
+        above_gap = above;
     }
-    if (body_below && !body_above) {
+    if (below_gap && (!above_gap || *below_gap + 0.25 * c < *above_gap)) {
       module_of[i] = modules++;
       upper_jump[i] = 1;
+      opens[i] = 1;
     }
   }
 
@@ -211,6 +219,40 @@ std::vector<std::size_t> reading_order(std::span<const OrderItem> items, Directi
       }
     }
     if (best >= 0) module_of[i] = best;
+  }
+  // A continuation's other columns: the （上接…） line stands at the top of its first column,
+  // level with the tops of the columns beside it, which the module above may stand right over.
+  // Columns chain to the right from the jump line's column while their tops stay level with it
+  // and they do not go on from a column over them at its leading.
+  for (std::size_t jl = 0; jl < n; ++jl) {
+    if (!opens[jl]) continue;
+    const int m = module_of[jl];
+    std::vector<std::size_t> chain;
+    for (std::size_t i : bodies)
+      if (module_of[i] == m) chain.push_back(i);
+    for (bool grew = true; grew && !chain.empty();) {
+      grew = false;
+      for (std::size_t i : bodies) {
+        if (module_of[i] >= 0 || std::abs(it[i].y0 - it[jl].y0) > 1.0 * c) continue;
+        bool next_to_chain = false;
+        for (std::size_t k : chain) {
+          const int gap = it[i].x0 - it[k].x1;
+          if (gap >= -0.5 * c && gap <= 3.0 * c) next_to_chain = true;
+        }
+        if (!next_to_chain) continue;
+        bool goes_on_from_above = false;
+        for (std::size_t j : bodies) {
+          const double above = it[i].y0 - it[j].y1;
+          if (j != i && above >= -0.5 * c && above <= 0.8 * c &&
+              hov(it[i], it[j]) >= 0.5 * std::min(width(it[i]), width(it[j])))
+            goes_on_from_above = true;
+        }
+        if (goes_on_from_above) continue;
+        module_of[i] = m;
+        chain.push_back(i);
+        grew = true;
+      }
+    }
   }
   // Spread sideways over gutters to columns whose tops line up and that no anchor covers. A
   // column between two modules goes on with the one on its left (text runs left to right; a

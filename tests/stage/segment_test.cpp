@@ -105,6 +105,48 @@ TEST(ReadingOrderTest, AColumnBesideAnUpperJumpLineBelongsToItsHeadline) {
   EXPECT_EQ(order_of(items), (std::vector<std::size_t>{4, 5, 6, 7, 8, 0, 1, 2, 3}));
 }
 
+// A continuation with no headline, set right under the columns of the article above: its
+// （上接…） line stands under one of that article's columns (1.8 characters down) but at the
+// leading of its own column, and its other columns start level with the jump line. They are the
+// continuation's columns, read after its first, not the lower halves of the columns above (dev
+// seed 115 page 3, seed 111 page 4).
+TEST(ReadingOrderTest, AContinuationUnderAnotherArticleKeepsTheColumnsLevelWithItsJumpLine) {
+  const std::vector<OrderItem> items = {
+      item(136, 234, 1674, 172, RegionKind::Headline),  // 0: the article above
+      item(136, 440, 504, 1202, RegionKind::Body),      // 1
+      item(674, 440, 504, 1202, RegionKind::Body),      // 2
+      item(1210, 440, 504, 1202, RegionKind::Body),     // 3
+      item(1748, 440, 504, 1202, RegionKind::Body),     // 4
+      item(1222, 1696, 192, 30, RegionKind::Jump),  // 5: （上接第一版）, 54 px under column 3
+      item(1212, 1742, 502, 1594, RegionKind::Body),   // 6: the continuation's first column
+      item(1748, 1694, 506, 1642, RegionKind::Body),   // 7: its second, under column 4
+      item(2286, 1694, 504, 1594, RegionKind::Body),   // 8: its third
+      item(2586, 3306, 184, 30, RegionKind::Jump),     // 9: its （下轉…）
+      item(138, 1694, 590, 52, RegionKind::Headline),  // 10: the article beside it
+      item(136, 1780, 1040, 1000, RegionKind::Body),   // 11
+  };
+  EXPECT_EQ(order_of(items), (std::vector<std::size_t>{0, 1, 2, 3, 4, 10, 11, 5, 6, 7, 8, 9}));
+}
+
+// A （下轉…） line at the foot of a column stays with it, even when another module's column
+// starts under it a little further down.
+TEST(ReadingOrderTest, AJumpLineAtAColumnsFootStaysWithIt) {
+  const std::vector<OrderItem> items = {
+      item(100, 200, 900, 80, RegionKind::Headline),  // 0: A
+      item(100, 300, 450, 800, RegionKind::Body),     // 1
+      item(580, 300, 450, 700, RegionKind::Body),     // 2
+      item(800, 1010, 210, 30, RegionKind::Jump),   // 3: A's （下轉…）, 10 px under column 2
+      item(580, 1080, 450, 400, RegionKind::Body),  // 4: B's column, 40 px under the jump
+      item(100, 1130, 450, 350, RegionKind::Body),  // 5: B's other column
+  };
+  const std::vector<std::size_t> order = order_of(items);
+  const auto pos = [&](std::size_t i) {
+    return std::find(order.begin(), order.end(), i) - order.begin();
+  };
+  EXPECT_LT(pos(3), pos(4));
+  EXPECT_EQ(pos(3), pos(2) + 1);
+}
+
 TEST(ReadingOrderTest, ReadsModulesByTopInBandsLeftToRight) {
   // Two modules whose tops differ by less than a body line form one band: left first. A module
   // lower down comes after, even if it is further left.
