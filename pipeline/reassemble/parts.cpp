@@ -620,9 +620,18 @@ class PageGrouper {
   /// A body region belongs with the part's columns: beside one of them or right under or over
   /// one.
   [[nodiscard]] bool fits(const Region& r) const {
-    for (const Piece& p : cur_.part.pieces)
-      if (beside_or_under(r.bbox, page_.regions[p.region].bbox)) return true;
-    return false;
+    const auto fits_box = [&](const Box& b) {
+      for (const Piece& p : cur_.part.pieces)
+        if (beside_or_under(b, page_.regions[p.region].bbox)) return true;
+      return false;
+    };
+    if (fits_box(r.bbox)) return true;
+    // A column's first line that segment set apart (a short line centred or spread wide, its left
+    // edge far from the column's) goes with the rest of its column right under it (dev seed 117
+    // p3, seed 115 p3).
+    if (r.lines.size() != 1) return false;
+    const Region* rest = body_right_under(r);
+    return rest != nullptr && fits_box(rest->bbox);
   }
 
   // ---- closing a part -------------------------------------------------------------------------

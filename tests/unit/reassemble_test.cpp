@@ -609,6 +609,35 @@ TEST(ReassembleTest, JoinsTheColumnsUnderAHeadlineWhateverTheTextBetween) {
   EXPECT_LT(text.find(U"麥田"), text.find(U"今天是第二十五個"));
 }
 
+// Segment sets a column's first line apart when it is short and centred or spread wide (“一根
+// 光纖能傳輸多少數據？”): its left edge stands far from the column's, so it is not beside the
+// part's other column, and the first column ends a paragraph. It goes with the rest of its column
+// right under it (dev seed 117 p3).
+TEST(ReassembleTest, AColumnsFirstLineSetApartGoesWithTheRestOfItsColumn) {
+  Issue in;
+  in.pages.push_back(page(
+      0,
+      {line("p1-r1", RegionKind::Headline, column_x(0) + 40, 300, "城市綠道環線建成開放", 60),
+       column("p1-r2", 0, 400,
+              "本報訊 城市綠道環線近日建成開放，全長四十二公里，串起了沿線的公園和"
+              "街心廣場。",
+              true, true),
+       set_line(region("p1-r3", RegionKind::Body, {column_x(1) + 6 * kChar, 400, 8 * kChar, kChar},
+                       "“一根光纖能傳輸多少數據？")),
+       column("p1-r4", 1, 400 + kPitch,
+              "工作人員介紹，綠道沿線鋪設了光纖，遊客可以隨時掃碼聽講解。", false, true)}));
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 1u);
+  const Article& a = out.articles[0];
+  ASSERT_EQ(a.parts.size(), 1u);
+  std::vector<std::string> ids = a.parts[0].region_ids;
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"p1-r1", "p1-r2", "p1-r3", "p1-r4"}));
+  const std::u32string text = text::comparable(a.text);
+  EXPECT_LT(text.find(U"街心廣場"), text.find(U"一根光纖"));
+  EXPECT_LT(text.find(U"一根光纖"), text.find(U"工作人員介紹"));
+}
+
 // Segment takes the edge of a photo or a speck for display type, and OCR reads it as a lone
 // character (誠) or a few signs (2 1 人人1人): no headline. A two-character headline (醉後) is one.
 TEST(ReassembleTest, DisplayNoiseHeadsNothing) {
