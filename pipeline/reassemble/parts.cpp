@@ -59,6 +59,9 @@ constexpr double kBodySizedLineRatio = 1.3;  // its line height, with a tall bra
 constexpr std::size_t kMaxLooseCaptionChars = 80;
 // A byline region holds no more than this many characters when it does not read as one.
 constexpr std::size_t kMaxLooseBylineChars = 24;
+// A part with this many body lines, a sentence among them, has a column of its own: a dateline
+// after it opens another story.
+constexpr std::size_t kStoryLines = 3;
 
 enum class Role {
   None,
@@ -501,6 +504,11 @@ class PageGrouper {
           return;
         }
         if (!cur_.active) return;  // a name list with no article: left unassigned
+        if (Part* before = signs_part_before(tok.region)) {
+          before->byline = tok.text;
+          before->regions.push_back(tok.region);
+          return;
+        }
         if (!cur_.part.byline) cur_.part.byline = tok.text;
         cur_.add_region(tok.region);
         // 本報記者 … under the headline opens the story; a byline after the body closes it.
@@ -571,7 +579,8 @@ class PageGrouper {
 
   void on_body(const Token& tok) {
     const Region& r = page_.regions[tok.region];
-    const bool start = !cur_.active || cur_.closed || (cur_.has_body() && !fits(r));
+    const bool start =
+        !cur_.active || cur_.closed || (cur_.has_body() && !fits(r)) || opens_another_story(tok);
     if (start) open_part(tok.region);
     Piece piece;
     piece.region = tok.region;
@@ -584,6 +593,45 @@ class PageGrouper {
     }
     cur_.part.pieces.push_back(std::move(piece));
     cur_.add_region(tok.region);
+  }
+
+  /// The part read just before this one on the page, when the byline stands at the foot of one
+  /// of its columns and of none of the current part's: segment reads a module's byline after all
+  /// its columns, and a column the next story opens (see opens_another_story) may come between.
+  [[nodiscard]] Part* signs_part_before(std::size_t byline) {
+    if (parts_.empty() || !cur_.has_body()) return nullptr;
+    Part& before = parts_.back();
+    if (before.page_index != page_index_ || before.byline || before.jump_out ||
+        before.jump_out_unread)
+      return nullptr;
+    const Box& b = page_.regions[byline].bbox;
+    const auto at_foot = [&](const std::vector<Piece>& pieces) {
+      for (const Piece& p : pieces) {
+        const Box& col = page_.regions[p.region].bbox;
+        const double below = b.y - (col.y + col.h);
+        if (share_column(b, col) && below >= -body_px_ && below <= 2 * body_px_) return true;
+      }
+      return false;
+    };
+    return !at_foot(cur_.part.pieces) && at_foot(before.pieces) ? &before : nullptr;
+  }
+
+  /// A column that opens with a dateline (本報訊, 新華社…電) after the part has a column of its
+  /// own is the next story's first, its headline set beside rather than over it (dev seed 106 p2:
+  /// 秋季重大動物疫病集中免疫啟動 stands over its second to fifth columns).
+  [[nodiscard]] bool opens_another_story(const Token& tok) const {
+    if (!cur_.has_body() || !is_dateline(text::to_u32(tok.text))) return false;
+    // Text of a story: sentences over a few lines, not a subheadline segment took for body text.
+    std::size_t lines = 0;
+    bool sentence = false;
+    for (const Piece& p : cur_.part.pieces) {
+      lines += page_.regions[p.region].lines.size();
+      const std::u32string u = text::to_u32(p.text);
+      sentence = sentence || std::any_of(u.begin(), u.end(), [](char32_t c) {
+                   return c == U'。' || c == U'！' || c == U'？';
+                 });
+    }
+    return sentence && lines >= kStoryLines;
   }
 
   struct Rect {

@@ -638,6 +638,39 @@ TEST(ReassembleTest, AColumnsFirstLineSetApartGoesWithTheRestOfItsColumn) {
   EXPECT_LT(text.find(U"一根光纖"), text.find(U"工作人員介紹"));
 }
 
+// A headline set over its story's second to last columns leaves the first under nothing, and
+// segment reads it with the story on its left, whose byline it then reads after it. The column
+// opens with 本報訊: it is the next story's, and the byline at the foot of the column before it
+// stays with the story it signs (dev seed 106 p2).
+TEST(ReassembleTest, AColumnOpeningWithADatelineStartsTheNextStory) {
+  Issue in;
+  in.pages.push_back(page(
+      0, {line("p1-r1", RegionKind::Headline, column_x(0) + 40, 300, "百戶家庭獲評文明家庭", 40),
+          column("p1-r2", 0, 400,
+                 "本報訊 市文明辦近日公布了今年的文明家庭名單，一百戶家庭獲此稱號。他們中有"
+                 "照顧癱瘓老人二十年的兒媳，",
+                 true, false),
+          column("p1-r3", 1, 400, "也有帶領鄉親致富的返鄉青年。頒獎儀式上，不少觀眾熱淚盈眶。",
+                 false, true),
+          column("p1-r4", 2, 400,
+                 "本報訊 全市秋季重大動物疫病集中免疫工作日前啟動，各縣區組織防疫人員進村"
+                 "入戶，為",
+                 true, false),
+          line("p1-r5", RegionKind::Byline, column_x(1) + 200, 400 + 2 * kPitch, "（林煜 何泉）"),
+          line("p1-r6", RegionKind::Headline, column_x(3), 300, "秋季重大動物疫病集中免疫啟動", 40),
+          column("p1-r7", 3, 400, "豬、牛、羊等牲畜接種疫苗，確保應免盡免，不留死角。", false,
+                 true)}));
+  const Issue out = run(in);
+  const Article* family = find_article(out, "百戶家庭");
+  const Article* vaccine = find_article(out, "秋季重大");
+  ASSERT_NE(family, nullptr);
+  ASSERT_NE(vaccine, nullptr);
+  EXPECT_EQ(family->byline, "林煜 何泉");
+  EXPECT_EQ(family->text.find("秋季重大動物疫病"), std::string::npos) << family->text;
+  EXPECT_NE(vaccine->text.find("集中免疫工作日前啟動"), std::string::npos) << vaccine->text;
+  EXPECT_FALSE(vaccine->byline.has_value());
+}
+
 // Segment takes the edge of a photo or a speck for display type, and OCR reads it as a lone
 // character (誠) or a few signs (2 1 人人1人): no headline. A two-character headline (醉後) is one.
 TEST(ReassembleTest, DisplayNoiseHeadsNothing) {
