@@ -358,9 +358,11 @@ class PageGrouper {
       out.push_back({i, Role::Caption, r.text, {}});
       return;
     }
-    // A headline-sized block is a headline segment took for body text.
+    // A headline-sized block is a headline segment took for body text; one that opens with a
+    // dateline is a story's first line, boxed with the line under it (dev seed 126 p1).
     const double c = char_px(r);
-    if (c >= kHeadlineBodyRatio * body_px_ && r.lines.size() <= 2 && visible <= 40) {
+    if (c >= kHeadlineBodyRatio * body_px_ && r.lines.size() <= 2 && visible <= 40 &&
+        !is_dateline(u)) {
       out.push_back({i, Role::Headline, {}, {}});
       return;
     }

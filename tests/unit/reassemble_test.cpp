@@ -671,6 +671,27 @@ TEST(ReassembleTest, AColumnOpeningWithADatelineStartsTheNextStory) {
   EXPECT_FALSE(vaccine->byline.has_value());
 }
 
+// A story's first line spread wide (本報訊 … 10月12) measures as headline type by its width per
+// character; a region that opens with a dateline is body text all the same, not the headline's
+// second deck (dev seed 126 p1).
+TEST(ReassembleTest, ALineSpreadWideThatOpensWithADatelineIsNoDeck) {
+  Issue in;
+  // Eight characters spread over a column's width measure as twice the body size.
+  in.pages.push_back(page(
+      0, {line("p1-r1", RegionKind::Headline, column_x(0) + 40, 300, "十年封山育林荒山披綠裝", 60),
+          set_line(region("p1-r2", RegionKind::Body,
+                          {column_x(0) + 2 * kChar, 400, kColumn - 2 * kChar, kChar},
+                          "本報訊 10月12")),
+          column("p1-r3", 0, 400 + kPitch,
+                 "日，古人說八音克諧，金、石、土、革、絲、木、匏、竹八類樂器要和諧共鳴。", false,
+                 true)}));
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 1u);
+  const Article& a = out.articles[0];
+  EXPECT_EQ(a.headline, "十年封山育林荒山披綠裝");
+  EXPECT_NE(text::comparable(a.text).find(U"本報訊10月12日"), std::u32string::npos) << a.text;
+}
+
 // Segment takes the edge of a photo or a speck for display type, and OCR reads it as a lone
 // character (誠) or a few signs (2 1 人人1人): no headline. A two-character headline (醉後) is one.
 TEST(ReassembleTest, DisplayNoiseHeadsNothing) {
