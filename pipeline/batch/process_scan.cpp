@@ -32,6 +32,10 @@ recognize::ReadMode read_mode(const Region& region) {
     case RegionKind::Jump:
     case RegionKind::Byline:
       return recognize::ReadMode::Line;
+    case RegionKind::Headline:
+    case RegionKind::Kicker:
+    case RegionKind::Subheadline:
+      return recognize::ReadMode::DisplayLines;
     default:
       return recognize::ReadMode::Block;
   }

@@ -20,6 +20,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Around a display line read as a raw line, this share of its height: on the dev sets' display
+// regions 0.15-0.3 read alike (CER 2.95-3.22 %), 0.4 took in the neighbours' ink (4.03 %).
+constexpr double kDisplayLineMargin = 0.25;
+
 std::string take_text(char* raw) {
   std::unique_ptr<char[]> owned(raw);
   return owned ? std::string(owned.get()) : std::string();
@@ -313,6 +317,7 @@ Result<std::vector<RegionText>> TesseractEngine::read_regions(
     tesseract::TessBaseAPI& api = *chosen;
     switch (request.mode) {
       case ReadMode::Block:
+      case ReadMode::DisplayLines:
         api.SetPageSegMode(tesseract::PSM_SINGLE_BLOCK);
         break;
       case ReadMode::Line:
@@ -323,27 +328,56 @@ Result<std::vector<RegionText>> TesseractEngine::read_regions(
         break;
     }
     api.SetRectangle(x0, y0, x1 - x0, y1 - y0);
-    if (api.Recognize(nullptr) != 0) {
-      out.push_back(std::move(result));
-      continue;
-    }
-    std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
-    if (it && !it->Empty(tesseract::RIL_TEXTLINE)) {
+    // Each line Tesseract recognised, as the iterator stands on it; `ink` replaces its box.
+    auto take_lines = [&](tesseract::ResultIterator& it, const std::optional<Box>& ink) {
+      if (it.Empty(tesseract::RIL_TEXTLINE)) return;
       do {
         Line line;
-        line.bbox = box_of(*it, tesseract::RIL_TEXTLINE);
-        const std::string raw = take_text(it->GetUTF8Text(tesseract::RIL_TEXTLINE));
+        line.bbox = ink ? *ink : box_of(it, tesseract::RIL_TEXTLINE);
+        const std::string raw = take_text(it.GetUTF8Text(tesseract::RIL_TEXTLINE));
         line.text = normalize_line(raw);
-        line.confidence = it->Confidence(tesseract::RIL_TEXTLINE) / 100.0;
+        line.confidence = it.Confidence(tesseract::RIL_TEXTLINE) / 100.0;
         if (line.text.empty()) continue;
         // The characters follow the line's normalisation one for one; where Tesseract's symbols
         // do not spell its line text the line keeps no characters rather than wrong ones.
-        std::vector<Glyph> glyphs = read_symbols(*it, request.mode == ReadMode::VerticalBlock);
+        std::vector<Glyph> glyphs = read_symbols(it, request.mode == ReadMode::VerticalBlock);
         if (respell_glyphs(glyphs, raw, line.text)) line.chars = std::move(glyphs);
         if (!line.bbox.empty())
           for (Glyph& g : line.chars) g.bbox = clip_into(g.bbox, line.bbox);
         result.lines.push_back(std::move(line));
-      } while (it->Next(tesseract::RIL_TEXTLINE));
+      } while (!ink && it.Next(tesseract::RIL_TEXTLINE));
+    };
+    if (request.mode == ReadMode::DisplayLines) {
+      // Display type reads better line by line as raw lines than as a block: on the dev sets'
+      // headline, kicker and subheadline regions CER 4.11 % -> 2.95 % (models/README.md).
+      std::vector<Box> ink_lines;
+      {
+        std::unique_ptr<tesseract::PageIterator> layout(api.AnalyseLayout());
+        if (layout && !layout->Empty(tesseract::RIL_TEXTLINE)) {
+          do {
+            const Box b = box_of(*layout, tesseract::RIL_TEXTLINE);
+            if (!b.empty()) ink_lines.push_back(b);
+          } while (layout->Next(tesseract::RIL_TEXTLINE));
+        }
+      }
+      api.SetPageSegMode(tesseract::PSM_RAW_LINE);
+      for (const Box& ink : ink_lines) {
+        const int m = static_cast<int>(std::lround(kDisplayLineMargin * ink.h));
+        const int lx0 = std::max(ink.x - m, 0), ly0 = std::max(ink.y - m, 0);
+        const int lx1 = std::min(ink.x + ink.w + m, page.w);
+        const int ly1 = std::min(ink.y + ink.h + m, page.h);
+        api.SetRectangle(lx0, ly0, lx1 - lx0, ly1 - ly0);
+        if (api.Recognize(nullptr) != 0) continue;
+        std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
+        if (it) take_lines(*it, ink);
+      }
+    } else {
+      if (api.Recognize(nullptr) != 0) {
+        out.push_back(std::move(result));
+        continue;
+      }
+      std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
+      if (it) take_lines(*it, std::nullopt);
     }
     // Marks the model reads by position more than by shape, settled from their ink; vertical
     // glyph boxes are shares of a word's box, too coarse for that.
@@ -371,7 +405,9 @@ Result<std::vector<RegionText>> TesseractEngine::read_regions(
         const bool after_short =
             i > 0 &&
             (right - (result.lines[i - 1].bbox.x + result.lines[i - 1].bbox.w)) >= 2 * char_px;
-        starts.push_back(request.mode == ReadMode::Block && (indented || after_short));
+        starts.push_back(
+            (request.mode == ReadMode::Block || request.mode == ReadMode::DisplayLines) &&
+            (indented || after_short));
         texts.push_back(l.text);
         confidence_sum += l.confidence;
       }

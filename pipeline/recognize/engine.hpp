@@ -49,8 +49,11 @@ struct PageReading {
 
 /// How a region is read: Tesseract's page-segmentation mode for it.
 enum class ReadMode {
-  Block,          ///< a uniform block of horizontal text (PSM 6): body, caption
-  Line,           ///< a single line (PSM 7): headline, jump, byline
+  Block,  ///< a uniform block of horizontal text (PSM 6): body, caption
+  Line,   ///< a single line (PSM 7): jump, byline
+  /// Display type (headline, kicker, subheadline): the block's lines found as in PSM 6, each
+  /// read on its own as a raw line (PSM 13) with a margin of a quarter of its height.
+  DisplayLines,
   VerticalBlock,  ///< a block of vertical text (PSM 5)
 };
 

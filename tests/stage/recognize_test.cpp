@@ -201,6 +201,59 @@ TEST_F(RecognizeTest, ReadsARegionAsNormalisedChineseText) {
   EXPECT_TRUE(comma);
 }
 
+// Display type is read line by line: the lines Tesseract finds in the region, each read as a raw
+// line. The sample's lead headline (two decks in one region) comes back as two lines, each boxed
+// on its ink inside the region, and the page's headlines, kickers and subheadlines read close to
+// the transcription.
+TEST_F(RecognizeTest, ReadsDisplayTypeLineByLine) {
+  const fs::path image =
+      fs::path(test::kSourceDir) / "scans" / "yangquan-ribao" / "2025-08-07" / "page-01.jpg";
+  auto page = ingest::load_page(image);
+  ASSERT_TRUE(page) << page.error().describe();
+  auto engine = TesseractEngine::create(options());
+  ASSERT_TRUE(engine) << engine.error().describe();
+  struct Display {
+    Box box;
+    const char* text;
+  };
+  const std::vector<Display> display = {
+      {{384, 788, 848, 133}, "搶抓黃金期 跑出加速度 以高質量項目建設推動全市高質量發展"},
+      {{609, 745, 402, 35}, "雷健坤調研重點項目建設"},
+      {{1525, 1556, 876, 42}, "星火弘源活性氧化鈣項目周轉宿舍區主體完工"},
+      {{1656, 3157, 1079, 55}, "王琳玉帶隊專題調研耐火產業提質增效工作"},
+      {{1173, 3982, 656, 37}, "——市總工會扎實推進愛心托管班工作"},
+  };
+  std::vector<RegionRequest> requests;
+  for (const Display& d : display) {
+    const int m = 8;
+    requests.push_back(
+        {Box{d.box.x - m, d.box.y - m, d.box.w + 2 * m, d.box.h + 2 * m}, ReadMode::DisplayLines});
+  }
+  auto read = (*engine)->read_regions(page->gray, page->dpi, requests);
+  ASSERT_TRUE(read) << read.error().describe();
+  ASSERT_EQ(read->size(), display.size());
+  std::size_t errors = 0;
+  std::size_t chars = 0;
+  for (std::size_t k = 0; k < display.size(); ++k) {
+    const auto want = text::comparable(display[k].text);
+    errors += text::edit_distance(want, text::comparable((*read)[k].text));
+    chars += want.size();
+  }
+  EXPECT_LT(static_cast<double>(errors), 0.08 * static_cast<double>(chars));
+  const RegionText& lead = (*read)[0];
+  ASSERT_EQ(lead.lines.size(), 2u) << lead.text;
+  const Box& region = requests[0].box;
+  for (const Line& l : lead.lines) {
+    EXPECT_GE(l.bbox.x, region.x) << l.text;
+    EXPECT_GE(l.bbox.y, region.y) << l.text;
+    EXPECT_LE(l.bbox.x + l.bbox.w, region.x + region.w) << l.text;
+    EXPECT_LE(l.bbox.y + l.bbox.h, region.y + region.h) << l.text;
+  }
+  EXPECT_LT(lead.lines[0].bbox.y + lead.lines[0].bbox.h, lead.lines[1].bbox.y + 5);
+  EXPECT_GT(lead.confidence, 0.5);
+  expect_characters_follow_lines(lead, Direction::Horizontal);
+}
+
 // A vertical column (right-to-left, top-to-bottom) is read with chi_tra_vert: chi_tra in PSM 5
 // reads such a column at a CER near 0.95 (models/README.md).
 TEST_F(RecognizeTest, ReadsAVerticalColumnWithTheVerticalModel) {
