@@ -358,10 +358,15 @@ class PageGrouper {
       out.push_back({i, Role::Caption, r.text, {}});
       return;
     }
-    // A headline-sized block is a headline segment took for body text; one that opens with a
-    // dateline is a story's first line, boxed with the line under it (dev seed 126 p1).
+    // A headline-sized block is a headline segment took for body text: wide per character and
+    // tall. A line of body type spread across its column is as wide but no taller than body
+    // text (dev seed 120 p1, “今天我們來學); one that opens with a dateline is a story's first
+    // line, boxed with the line under it (dev seed 126 p1).
     const double c = char_px(r);
-    if (c >= kHeadlineBodyRatio * body_px_ && r.lines.size() <= 2 && visible <= 40 &&
+    std::vector<double> heights;
+    for (const Line& l : r.lines) heights.push_back(l.bbox.h);
+    const bool tall = heights.empty() || median(heights) >= kBodySizedLineRatio * body_px_;
+    if (c >= kHeadlineBodyRatio * body_px_ && tall && r.lines.size() <= 2 && visible <= 40 &&
         !is_dateline(u)) {
       out.push_back({i, Role::Headline, {}, {}});
       return;

@@ -692,6 +692,31 @@ TEST(ReassembleTest, ALineSpreadWideThatOpensWithADatelineIsNoDeck) {
   EXPECT_NE(text::comparable(a.text).find(U"本報訊10月12日"), std::u32string::npos) << a.text;
 }
 
+// A paragraph's first line of body type spread across the column (“今天我們來學, the next words
+// kept together on the line under it) is as wide per character as a headline but no taller than
+// body text: the story goes on through it (dev seed 120 p1).
+TEST(ReassembleTest, ABodyLineSpreadWideIsNoHeadline) {
+  Issue in;
+  in.pages.push_back(page(
+      0, {line("p1-r1", RegionKind::Headline, column_x(0) + 40, 300, "古樹名木全部掛牌保護", 60),
+          column("p1-r2", 0, 400, "本報訊 10月12日，在郊區的一處老宅裡，室內溫度不低於18℃。", true,
+                 true),
+          set_line(region("p1-r3", RegionKind::Body,
+                          {column_x(0) + 2 * kChar, 400 + 3 * kPitch, 12 * kChar, kChar},
+                          "今天我們來學")),
+          column("p1-r4", 0, 400 + 4 * kPitch, "寫‘永’字，它包含了漢字的八種基本筆畫：點、橫、豎、",
+                 false, false),
+          column("p1-r5", 1, 400, "鉤、提、撇、捺、折。”老師一邊說，一邊在黑板上示範。", false,
+                 true)}));
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 1u);
+  const Article& a = out.articles[0];
+  EXPECT_EQ(a.headline, "古樹名木全部掛牌保護");
+  const std::u32string text = text::comparable(a.text);
+  EXPECT_NE(text.find(U"今天我們來學寫"), std::u32string::npos) << a.text;
+  EXPECT_LT(text.find(U"室內溫度"), text.find(U"老師一邊說"));
+}
+
 // Segment takes the edge of a photo or a speck for display type, and OCR reads it as a lone
 // character (誠) or a few signs (2 1 人人1人): no headline. A two-character headline (醉後) is one.
 TEST(ReassembleTest, DisplayNoiseHeadsNothing) {
