@@ -717,6 +717,26 @@ TEST(ReassembleTest, ABodyLineSpreadWideIsNoHeadline) {
   EXPECT_LT(text.find(U"室內溫度"), text.find(U"老師一邊說"));
 }
 
+// Segment put the pieces of one row in two stacked blocks of a column, and both read that line:
+// the article keeps it once (dev seed 117 p3, seed 129 p2).
+TEST(ReassembleTest, ALineTwoStackedBlocksBothReadIsKeptOnce) {
+  Issue in;
+  const std::string twice = "錢，是名副其實的金疙瘩。平定";  // 14 characters: one full line
+  in.pages.push_back(
+      page(0, {line("p1-r1", RegionKind::Headline, column_x(0) + 40, 300, "羊肚菌成了致富菌", 60),
+               column("p1-r2", 0, 400, "本報訊 羊肚菌一斤能賣到200多塊" + twice, true, false),
+               column("p1-r3", 0, 400 + 2 * kPitch,
+                      twice + "縣張莊鎮的一位種植戶從大棚裡摘下一朵羊肚菌。", false, true)}));
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 1u);
+  const std::u32string text = text::comparable(out.articles[0].text);
+  const std::u32string line = text::comparable(twice);
+  const std::size_t at = text.find(line);
+  ASSERT_NE(at, std::u32string::npos) << out.articles[0].text;
+  EXPECT_EQ(text.find(line, at + 1), std::u32string::npos) << out.articles[0].text;
+  EXPECT_NE(text.find(U"種植戶"), std::u32string::npos) << out.articles[0].text;
+}
+
 // Segment takes the edge of a photo or a speck for display type, and OCR reads it as a lone
 // character (誠) or a few signs (2 1 人人1人): no headline. A two-character headline (醉後) is one.
 TEST(ReassembleTest, DisplayNoiseHeadsNothing) {
