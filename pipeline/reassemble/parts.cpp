@@ -1104,6 +1104,14 @@ class PageGrouper {
     // meet its other columns (dev seed 72 p1: the story's first column, left of its headline, read
     // with the headline; the columns under it read apart, a paragraph ending between them).
     const bool under_head = t.headline && !stacked && piece_under_head(f, t);
+    // A headless column that opens with a dateline is a story's first column; beside a headed
+    // part whose own text does not open with one, its top level with the tops of that part's
+    // columns under the headline, it is that story's, read first (its headline set over the
+    // other columns only: dev seed 106 p2).
+    const bool first_column = adjacent && !stacked && t.headline && !t.jump_in &&
+                              !t.jump_in_unread && !f.jump_in && !f.jump_in_unread &&
+                              opens_with_dateline(f) && !opens_with_dateline(t) &&
+                              level_with_columns_under_head(f, t);
     Part merged;
     merged.pieces = t.pieces;
     merged.pieces.insert(merged.pieces.end(), f.pieces.begin(), f.pieces.end());
@@ -1116,7 +1124,7 @@ class PageGrouper {
     };
     // The two meet once: one's columns, then the other's (interleaved columns are two modules
     // stacked in the same columns).
-    if (repeated_head && origin(merged.pieces.front()) != 1) return false;
+    if ((repeated_head || first_column) && origin(merged.pieces.front()) != 1) return false;
     int meetings = 0;
     std::optional<std::size_t> last_of_t;  // the part's piece read last, by region
     for (std::size_t k = 1; k < merged.pieces.size(); ++k) {
@@ -1130,7 +1138,7 @@ class PageGrouper {
       const bool down_the_column = stacked && share_column(before, after) && after.y > before.y;
       const bool rejoins = stacked && origin(merged.pieces[k]) == 0 && last_of_t &&
                            follows_in(t, *last_of_t, merged.pieces[k].region);
-      if (!down_the_column && !rejoins && !repeated_head && !under_head &&
+      if (!down_the_column && !rejoins && !repeated_head && !under_head && !first_column &&
           !goes_on(merged.pieces[k - 1], merged.pieces[k]))
         return false;
       ++meetings;
@@ -1141,23 +1149,47 @@ class PageGrouper {
     return meetings == 1;
   }
 
+  /// The part's text, in its own reading order, opens with 本報訊 or 新華社…電.
+  [[nodiscard]] bool opens_with_dateline(const Part& p) const {
+    if (p.pieces.empty()) return false;
+    Part ordered;
+    ordered.pieces = p.pieces;
+    order_pieces(ordered);
+    return is_dateline(text::to_u32(ordered.pieces.front().text));
+  }
+
+  /// The top of `f`'s first piece is level (within a character) with the top of a piece of `t`
+  /// that stands right under one of `t`'s heads.
+  [[nodiscard]] bool level_with_columns_under_head(const Part& f, const Part& t) const {
+    if (f.pieces.empty()) return false;
+    const Box& first = page_.regions[f.pieces.front().region].bbox;
+    return std::any_of(t.pieces.begin(), t.pieces.end(), [&](const Piece& p) {
+      return stands_under_head(p, t) &&
+             std::abs(page_.regions[p.region].bbox.y - first.y) <= body_px_;
+    });
+  }
+
   /// A piece of `f` stands right under a head of `t` (its headline, kicker or subheadline),
   /// across half the narrower one's width, within two characters below it.
   [[nodiscard]] bool piece_under_head(const Part& f, const Part& t) const {
+    return std::any_of(f.pieces.begin(), f.pieces.end(),
+                       [&](const Piece& p) { return stands_under_head(p, t); });
+  }
+
+  /// The piece stands right under a head of `t`, as piece_under_head asks.
+  [[nodiscard]] bool stands_under_head(const Piece& p, const Part& t) const {
     const double c = body_px_;
+    const Box& piece = page_.regions[p.region].bbox;
     for (std::size_t r : t.regions) {
       const RegionKind kind = page_.regions[r].kind;
       if (kind != RegionKind::Headline && kind != RegionKind::Kicker &&
           kind != RegionKind::Subheadline)
         continue;
       const Box& head = page_.regions[r].bbox;
-      for (const Piece& p : f.pieces) {
-        const Box& piece = page_.regions[p.region].bbox;
-        const int overlap_x =
-            std::min(head.x + head.w, piece.x + piece.w) - std::max(head.x, piece.x);
-        const double gap = piece.y - (head.y + head.h);
-        if (overlap_x >= std::min(head.w, piece.w) / 2 && gap >= -c && gap <= 2 * c) return true;
-      }
+      const int overlap_x =
+          std::min(head.x + head.w, piece.x + piece.w) - std::max(head.x, piece.x);
+      const double gap = piece.y - (head.y + head.h);
+      if (overlap_x >= std::min(head.w, piece.w) / 2 && gap >= -c && gap <= 2 * c) return true;
     }
     return false;
   }

@@ -737,6 +737,38 @@ TEST(ReassembleTest, ALineTwoStackedBlocksBothReadIsKeptOnce) {
   EXPECT_NE(text.find(U"種植戶"), std::u32string::npos) << out.articles[0].text;
 }
 
+// The next story's first column, under no headline, ends a paragraph where its headline's columns
+// begin another: the text does not go on between them, but the column opens with 本報訊 level
+// with the tops of the columns under that headline, whose own text does not: it is that story's
+// first column (dev seed 106 p2).
+TEST(ReassembleTest, ADatelineColumnBesideAStoryWithoutOneIsItsFirst) {
+  Issue in;
+  in.pages.push_back(page(
+      0, {line("p1-r1", RegionKind::Headline, column_x(0) + 40, 300, "百戶家庭獲評文明家庭", 40),
+          column("p1-r2", 0, 400,
+                 "本報訊 市文明辦近日公布了今年的文明家庭名單，一百戶家庭獲此稱號。他們中有"
+                 "照顧癱瘓老人二十年的兒媳，",
+                 true, false),
+          column("p1-r3", 1, 400, "也有帶領鄉親致富的返鄉青年。頒獎儀式上，不少觀眾熱淚盈眶。",
+                 false, true),
+          column("p1-r4", 2, 400,
+                 "本報訊 全市秋季重大動物疫病集中免疫工作日前啟動，各縣區組織防疫人員進村"
+                 "入戶。",
+                 true, true),
+          line("p1-r5", RegionKind::Byline, column_x(1) + 200, 400 + 2 * kPitch, "（林煜 何泉）"),
+          line("p1-r6", RegionKind::Headline, column_x(3), 300, "秋季重大動物疫病集中免疫啟動", 40),
+          column("p1-r7", 3, 400, "“這是刺蝟，它可是捉蟲子的能手。”一位防疫員說。", true, true)}));
+  const Issue out = run(in);
+  const Article* vaccine = find_article(out, "秋季重大");
+  ASSERT_NE(vaccine, nullptr);
+  const std::u32string text = text::comparable(vaccine->text);
+  ASSERT_NE(text.find(U"集中免疫工作日前啟動"), std::u32string::npos) << vaccine->text;
+  EXPECT_LT(text.find(U"集中免疫工作日前啟動"), text.find(U"這是刺蝟")) << vaccine->text;
+  const Article* family = find_article(out, "百戶家庭");
+  ASSERT_NE(family, nullptr);
+  EXPECT_EQ(family->text.find("秋季重大"), std::string::npos) << family->text;
+}
+
 // Segment takes the edge of a photo or a speck for display type, and OCR reads it as a lone
 // character (誠) or a few signs (2 1 人人1人): no headline. A two-character headline (醉後) is one.
 TEST(ReassembleTest, DisplayNoiseHeadsNothing) {
