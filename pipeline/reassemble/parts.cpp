@@ -129,6 +129,13 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
+/// The median height of the region's line boxes; 0 without lines.
+double line_height(const Region& r) {
+  std::vector<double> heights;
+  for (const Line& l : r.lines) heights.push_back(l.bbox.h);
+  return median(std::move(heights));
+}
+
 /// Newlines inside a display line (headline, kicker) are line breaks of the setting: dropped
 /// between CJK characters, a space elsewhere.
 std::string display_text(std::string_view s) {
@@ -364,9 +371,7 @@ class PageGrouper {
     // text (dev seed 120 p1, “今天我們來學); one that opens with a dateline is a story's first
     // line, boxed with the line under it (dev seed 126 p1).
     const double c = char_px(r);
-    std::vector<double> heights;
-    for (const Line& l : r.lines) heights.push_back(l.bbox.h);
-    const bool tall = heights.empty() || median(heights) >= kBodySizedLineRatio * body_px_;
+    const bool tall = r.lines.empty() || line_height(r) >= kBodySizedLineRatio * body_px_;
     if (c >= kHeadlineBodyRatio * body_px_ && tall && r.lines.size() <= 2 && visible <= 40 &&
         !is_dateline(u)) {
       out.push_back({i, Role::Headline, {}, {}});
@@ -609,9 +614,7 @@ class PageGrouper {
   [[nodiscard]] Part* signs_part_before(std::size_t byline) {
     if (parts_.empty() || !cur_.has_body()) return nullptr;
     Part& before = parts_.back();
-    if (before.page_index != page_index_ || before.byline || before.jump_out ||
-        before.jump_out_unread)
-      return nullptr;
+    if (before.byline || before.jump_out || before.jump_out_unread) return nullptr;
     const Box& b = page_.regions[byline].bbox;
     const auto at_foot = [&](const std::vector<Piece>& pieces) {
       for (const Piece& p : pieces) {
@@ -635,9 +638,7 @@ class PageGrouper {
     for (const Piece& p : cur_.part.pieces) {
       lines += page_.regions[p.region].lines.size();
       const std::u32string u = text::to_u32(p.text);
-      sentence = sentence || std::any_of(u.begin(), u.end(), [](char32_t c) {
-                   return c == U'。' || c == U'！' || c == U'？';
-                 });
+      sentence = sentence || std::any_of(u.begin(), u.end(), cues::is_sentence_end);
     }
     return sentence && lines >= kStoryLines;
   }
@@ -963,9 +964,7 @@ class PageGrouper {
     if (b == nullptr) return false;
     // And no taller than that column's lines (a width per character can mislead on a page with
     // little body text, where justified short lines stretch).
-    std::vector<double> heights;
-    for (const Line& l : b->lines) heights.push_back(l.bbox.h);
-    const double line_h = median(heights);
+    const double line_h = line_height(*b);
     if (line_h <= 0) return false;
     return std::all_of(r.lines.begin(), r.lines.end(),
                        [&](const Line& l) { return l.bbox.h <= kBodySizedLineRatio * line_h; });
@@ -1279,7 +1278,7 @@ class PageGrouper {
         const Box& upper = page_.regions[ui].bbox;
         const double gap = lower.y - (upper.y + upper.h);
         return share_column(lower, upper) && gap <= kHalvesMaxGapChars * c &&
-               (gap >= -2 * c || line_read_twice(page_.regions[ui], page_.regions[li]));
+               (gap >= -2 * c || lines_read_twice(page_.regions[ui], page_.regions[li]) > 0);
       });
       if (!under) return false;
       above.push_back(li);
@@ -1287,14 +1286,9 @@ class PageGrouper {
     return true;
   }
 
-  /// The region over `upper` and the region under it in its column both read the line where
-  /// they meet: segment put the pieces of one row (a line spread wide, a quote mark's gap) in
-  /// two blocks, and the upper block's box reaches into the row (dev seed 129 p2, seed 117 p3).
-  [[nodiscard]] bool line_read_twice(const Region& upper, const Region& lower) const {
-    return lines_read_twice(upper, lower) > 0;
-  }
-
-  /// How many of `upper`'s last lines (one or two) `lower` reads again from its first.
+  /// How many of `upper`'s last lines (one or two) `lower`, under it in its column, reads again
+  /// from its first: segment put the pieces of one row (a line spread wide, a quote mark's gap)
+  /// in two blocks, and the upper block's box reaches into the row (dev seed 129 p2, 117 p3).
   [[nodiscard]] std::size_t lines_read_twice(const Region& upper, const Region& lower) const {
     if (upper.lines.empty() || lower.lines.empty() || !share_column(upper.bbox, lower.bbox))
       return 0;

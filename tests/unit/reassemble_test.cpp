@@ -638,13 +638,13 @@ TEST(ReassembleTest, AColumnsFirstLineSetApartGoesWithTheRestOfItsColumn) {
   EXPECT_LT(text.find(U"一根光纖"), text.find(U"工作人員介紹"));
 }
 
-// A headline set over its story's second to last columns leaves the first under nothing, and
-// segment reads it with the story on its left, whose byline it then reads after it. The column
-// opens with 本報訊: it is the next story's, and the byline at the foot of the column before it
-// stays with the story it signs (dev seed 106 p2).
-TEST(ReassembleTest, AColumnOpeningWithADatelineStartsTheNextStory) {
-  Issue in;
-  in.pages.push_back(page(
+/// Two stories side by side: 百戶家庭… over columns 0-1, its byline at the foot of column 1; and
+/// 秋季重大… whose headline stands over column 3 only, its first column (2, opening with 本報訊)
+/// under no headline and read by segment before the byline and the headline. `first` is column
+/// 2's text after its dateline, `second` column 3's text; the flags are their paragraph cues.
+Page dateline_column_page(const std::string& first, bool first_ends_paragraph,
+                          const std::string& second, bool second_indented) {
+  return page(
       0, {line("p1-r1", RegionKind::Headline, column_x(0) + 40, 300, "百戶家庭獲評文明家庭", 40),
           column("p1-r2", 0, 400,
                  "本報訊 市文明辦近日公布了今年的文明家庭名單，一百戶家庭獲此稱號。他們中有"
@@ -652,14 +652,21 @@ TEST(ReassembleTest, AColumnOpeningWithADatelineStartsTheNextStory) {
                  true, false),
           column("p1-r3", 1, 400, "也有帶領鄉親致富的返鄉青年。頒獎儀式上，不少觀眾熱淚盈眶。",
                  false, true),
-          column("p1-r4", 2, 400,
-                 "本報訊 全市秋季重大動物疫病集中免疫工作日前啟動，各縣區組織防疫人員進村"
-                 "入戶，為",
-                 true, false),
+          column("p1-r4", 2, 400, "本報訊 " + first, true, first_ends_paragraph),
           line("p1-r5", RegionKind::Byline, column_x(1) + 200, 400 + 2 * kPitch, "（林煜 何泉）"),
           line("p1-r6", RegionKind::Headline, column_x(3), 300, "秋季重大動物疫病集中免疫啟動", 40),
-          column("p1-r7", 3, 400, "豬、牛、羊等牲畜接種疫苗，確保應免盡免，不留死角。", false,
-                 true)}));
+          column("p1-r7", 3, 400, second, second_indented, true)});
+}
+
+// A headline set over its story's second to last columns leaves the first under nothing, and
+// segment reads it with the story on its left, whose byline it then reads after it. The column
+// opens with 本報訊: it is the next story's, and the byline at the foot of the column before it
+// stays with the story it signs (dev seed 106 p2).
+TEST(ReassembleTest, AColumnOpeningWithADatelineStartsTheNextStory) {
+  Issue in;
+  in.pages.push_back(dateline_column_page(
+      "全市秋季重大動物疫病集中免疫工作日前啟動，各縣區組織防疫人員進村入戶，為", false,
+      "豬、牛、羊等牲畜接種疫苗，確保應免盡免，不留死角。", false));
   const Issue out = run(in);
   const Article* family = find_article(out, "百戶家庭");
   const Article* vaccine = find_article(out, "秋季重大");
@@ -743,21 +750,9 @@ TEST(ReassembleTest, ALineTwoStackedBlocksBothReadIsKeptOnce) {
 // first column (dev seed 106 p2).
 TEST(ReassembleTest, ADatelineColumnBesideAStoryWithoutOneIsItsFirst) {
   Issue in;
-  in.pages.push_back(page(
-      0, {line("p1-r1", RegionKind::Headline, column_x(0) + 40, 300, "百戶家庭獲評文明家庭", 40),
-          column("p1-r2", 0, 400,
-                 "本報訊 市文明辦近日公布了今年的文明家庭名單，一百戶家庭獲此稱號。他們中有"
-                 "照顧癱瘓老人二十年的兒媳，",
-                 true, false),
-          column("p1-r3", 1, 400, "也有帶領鄉親致富的返鄉青年。頒獎儀式上，不少觀眾熱淚盈眶。",
-                 false, true),
-          column("p1-r4", 2, 400,
-                 "本報訊 全市秋季重大動物疫病集中免疫工作日前啟動，各縣區組織防疫人員進村"
-                 "入戶。",
-                 true, true),
-          line("p1-r5", RegionKind::Byline, column_x(1) + 200, 400 + 2 * kPitch, "（林煜 何泉）"),
-          line("p1-r6", RegionKind::Headline, column_x(3), 300, "秋季重大動物疫病集中免疫啟動", 40),
-          column("p1-r7", 3, 400, "“這是刺蝟，它可是捉蟲子的能手。”一位防疫員說。", true, true)}));
+  in.pages.push_back(
+      dateline_column_page("全市秋季重大動物疫病集中免疫工作日前啟動，各縣區組織防疫人員進村入戶。",
+                           true, "“這是刺蝟，它可是捉蟲子的能手。”一位防疫員說。", true));
   const Issue out = run(in);
   const Article* vaccine = find_article(out, "秋季重大");
   ASSERT_NE(vaccine, nullptr);
