@@ -568,14 +568,21 @@ void draw_wavy_box(cv::Mat& ink, cv::Rect r, int thickness) {
   cv::polylines(ink, outline, true, cv::Scalar(255), thickness);
 }
 
+// A glyph in `cell` whose strokes are `grow` px heavier (lighter when negative) than draw_glyph's.
+void draw_weighted_glyph(cv::Mat& ink, cv::Rect cell, int grow, cv::RNG& rng) {
+  cv::Mat glyph = cv::Mat::zeros(cell.size(), CV_8UC1);
+  draw_glyph(glyph, cv::Rect(0, 0, cell.width, cell.height), rng);
+  const cv::Mat kernel =
+      cv::getStructuringElement(cv::MORPH_RECT, cv::Size(std::abs(grow) + 1, std::abs(grow) + 1));
+  if (grow > 0) cv::dilate(glyph, glyph, kernel);
+  if (grow < 0) cv::erode(glyph, glyph, kernel);
+  glyph.copyTo(ink(cell), glyph);
+}
+
 // A line of display glyphs `size` px high.
 Box draw_display_line(cv::Mat& ink, int x, int y, int glyphs, int size, cv::RNG& rng) {
-  for (int k = 0; k < glyphs; ++k) {
-    cv::Mat glyph = cv::Mat::zeros(size, size, CV_8UC1);
-    draw_glyph(glyph, cv::Rect(0, 0, size, size), rng);
-    cv::dilate(glyph, glyph, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 5)));
-    glyph.copyTo(ink(cv::Rect(x + k * size, y, size, size)), glyph);
-  }
+  for (int k = 0; k < glyphs; ++k)
+    draw_weighted_glyph(ink, cv::Rect(x + k * size, y, size, size), 4, rng);
   return Box{x, y, glyphs * size, size};
 }
 
@@ -941,10 +948,12 @@ TEST(SegmentPageTest, TheFootOfADisplayCharacterStaysInItsHeadline) {
                 6);
   draw_display_line(ink, 100 + hc, y, 8, hc, rng);
   const Box headline{100, y, 9 * hc, hc};
-  // A subheadline of characters 1.4 body characters high, close under the headline.
+  // A subheadline of characters 1.4 body characters high in strokes as thin as the body's, close
+  // under the headline.
   const int sc = 7 * c / 5;
   const int sy = y + hc + hc / 6;
-  for (int k = 0; k < 10; ++k) draw_glyph(ink, cv::Rect(100 + k * sc, sy, sc, sc), rng);
+  for (int k = 0; k < 10; ++k)
+    draw_weighted_glyph(ink, cv::Rect(100 + k * sc, sy, sc, sc), -1, rng);
   const Box subheadline{100, sy, 10 * sc, sc};
   const auto layout = segment_page(clean_from_ink(ink), 1);
   ASSERT_TRUE(layout) << layout.error().describe();
@@ -1029,6 +1038,43 @@ TEST(SegmentPageTest, ALineOpeningWithADashUnderAHeadlineIsASubheadline) {
   ASSERT_TRUE(layout) << layout.error().describe();
   EXPECT_GE(best_iou(headline, of_kind(*layout, RegionKind::Headline)), 0.8);
   EXPECT_GE(best_iou(subheadline, of_kind(*layout, RegionKind::Subheadline)), 0.8);
+}
+
+// Under a headline, an undashed line in a face heavier than the body's is its second deck, even
+// when lighter for its size than the headline (degraded scans thin a bold face); a line as light
+// as the body is a subheadline.
+TEST(SegmentPageTest, AnUndashedHeavyLineUnderAHeadlineIsItsSecondDeck) {
+  const int c = static_cast<int>(kChar);
+  cv::Mat ink = cv::Mat::zeros(2000, 1700, CV_8UC1);
+  cv::RNG rng(10);
+  for (int i = 0; i < 3; ++i) draw_column(ink, 100 + i * (15 * c + 18), 450, 15, 25, c, rng);
+  const int hc = 3 * c;
+  const Box headline = draw_display_line(ink, 200, 150, 10, hc, rng);
+  const int dc = 9 * c / 5;
+  const int dy = 150 + hc + c / 3;
+  // Glyphs of the deck's size, every other one a pixel heavier than drawn: strokes about 1.75 times
+  // the body's and 0.37 times the headline's (a weight score of about 1.9).
+  const Box deck{200, dy, 8 * dc, dc};
+  for (int k = 0; k < 8; ++k)
+    draw_weighted_glyph(ink, cv::Rect(200 + k * dc, dy, dc, dc), 1 - k % 2, rng);
+  const auto layout = segment_page(clean_from_ink(ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  Box both = headline;
+  both.h = deck.y + deck.h - headline.y;
+  EXPECT_GE(best_iou(both, of_kind(*layout, RegionKind::Headline)), 0.8);
+  EXPECT_TRUE(of_kind(*layout, RegionKind::Subheadline).empty());
+
+  // The same line in strokes as thin as the body's.
+  cv::Mat light = cv::Mat::zeros(2000, 1700, CV_8UC1);
+  cv::RNG rng2(10);
+  for (int i = 0; i < 3; ++i) draw_column(light, 100 + i * (15 * c + 18), 450, 15, 25, c, rng2);
+  draw_display_line(light, 200, 150, 10, hc, rng2);
+  for (int k = 0; k < 8; ++k)
+    draw_weighted_glyph(light, cv::Rect(200 + k * dc, dy, dc, dc), -1, rng2);
+  const auto light_layout = segment_page(clean_from_ink(light), 1);
+  ASSERT_TRUE(light_layout) << light_layout.error().describe();
+  EXPECT_GE(best_iou(headline, of_kind(*light_layout, RegionKind::Headline)), 0.8);
+  EXPECT_GE(best_iou(deck, of_kind(*light_layout, RegionKind::Subheadline)), 0.8);
 }
 
 // A kicker set white on a black bar (基層一線) over a headline is not part of the headline.
