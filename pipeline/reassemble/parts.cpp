@@ -366,14 +366,12 @@ class PageGrouper {
       out.push_back({i, Role::Caption, r.text, {}});
       return;
     }
-    // A headline-sized block is a headline segment took for body text: wide per character and
-    // tall. A line of body type spread across its column is as wide but no taller than body
-    // text (dev seed 120 p1, “今天我們來學); one that opens with a dateline is a story's first
-    // line, boxed with the line under it (dev seed 126 p1).
-    const double c = char_px(r);
-    const bool tall = r.lines.empty() || line_height(r) >= kBodySizedLineRatio * body_px_;
-    if (c >= kHeadlineBodyRatio * body_px_ && tall && r.lines.size() <= 2 && visible <= 40 &&
-        !is_dateline(u)) {
+    // A headline-sized block is a headline segment took for body text: every line of it wide per
+    // character and tall. A line of body type spread across its column is as wide but no taller
+    // than body text (dev seed 120 p1, “今天我們來學); one that opens with a dateline is a
+    // story's first line, boxed with the line under it (dev seed 126 p1); a short line whose box
+    // took in a speck beside it looks wide, the line over it does not (dev seed 119 p2).
+    if (r.lines.size() <= 2 && visible <= 40 && !is_dateline(u) && headline_sized(r)) {
       out.push_back({i, Role::Headline, {}, {}});
       return;
     }
@@ -773,6 +771,21 @@ class PageGrouper {
       }
     }
     if (part.headline && part.headline->empty()) part.headline.reset();
+  }
+
+  /// Every line of `r` is set as large as a headline: wide per character and tall. Without lines,
+  /// the size its box gives.
+  [[nodiscard]] bool headline_sized(const Region& r) const {
+    if (r.lines.empty()) return char_px(r) >= kHeadlineBodyRatio * body_px_;
+    bool any = false;
+    for (const Line& l : r.lines) {
+      const double n = em_length(text::to_u32(l.text));
+      if (n < 1 || l.bbox.w <= 0) continue;
+      if (l.bbox.w / n < kHeadlineBodyRatio * body_px_ || l.bbox.h < kBodySizedLineRatio * body_px_)
+        return false;
+      any = true;
+    }
+    return any;
   }
 
   /// The lines at the top of a headline block set clearly smaller than its largest line (a

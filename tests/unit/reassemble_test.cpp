@@ -724,6 +724,39 @@ TEST(ReassembleTest, ABodyLineSpreadWideIsNoHeadline) {
   EXPECT_LT(text.find(U"室內溫度"), text.find(U"老師一邊說"));
 }
 
+// The last two lines of a column in a block of their own, the short second line's box taking in
+// a speck at the column's right edge: by that line alone its characters look headline-sized, but
+// the line over it is body type. It stays the story's text and is no headline for the story
+// beside it (dev seed 119 p2).
+TEST(ReassembleTest, AColumnsFootWhoseShortLineTookInASpeckIsNoHeadline) {
+  Issue in;
+  Region foot = region("p1-r3", RegionKind::Body, {column_x(0), 400 + 3 * kPitch, kColumn, 86},
+                       "全市優化營商環境大會在市委\n禮堂召開。");
+  foot.lines = {{{column_x(0), 400 + 3 * kPitch, kColumn, 42}, "全市優化營商環境大會在市委", 0.9},
+                {{column_x(0), 400 + 4 * kPitch, kColumn, 36}, "禮堂召開。", 0.9}};
+  in.pages.push_back(page(
+      0,
+      {line("p1-r1", RegionKind::Headline, column_x(0) + 40, 300, "段瑞峰調研綜合金融服務工作", 40),
+       column("p1-r2", 0, 400,
+              "本報訊 市委副書記段瑞峰近日調研綜合金融服務工作。他強調，要為企業排憂解難。", true,
+              true),
+       foot,
+       line("p1-r4", RegionKind::Byline, column_x(0) + 200, 400 + 6 * kPitch, "（王軍 于桂）"),
+       line("p1-r5", RegionKind::Headline, column_x(1), 400 + 2 * kPitch, "全市職業技能大賽開賽",
+            60),
+       column("p1-r6", 1, 400 + 4 * kPitch, "本報訊 全市職業技能大賽近日開賽，三百名選手參賽。",
+              true, true)}));
+  const Issue out = run(in);
+  const Article* visit = find_article(out, "段瑞峰");
+  const Article* contest = find_article(out, "職業技能");
+  ASSERT_NE(visit, nullptr);
+  ASSERT_NE(contest, nullptr);
+  EXPECT_NE(text::comparable(visit->text).find(U"大會在市委禮堂召開"), std::u32string::npos)
+      << visit->text;
+  EXPECT_EQ(contest->headline, "全市職業技能大賽開賽");
+  EXPECT_FALSE(contest->kicker.has_value());
+}
+
 // Segment put the pieces of one row in two stacked blocks of a column, and both read that line:
 // the article keeps it once (dev seed 117 p3, seed 129 p2).
 TEST(ReassembleTest, ALineTwoStackedBlocksBothReadIsKeptOnce) {
