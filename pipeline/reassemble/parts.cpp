@@ -1286,14 +1286,21 @@ class PageGrouper {
     });
     for (std::size_t li : lowers) {
       const Box& lower = page_.regions[li].bbox;
-      if (lower.y + lower.h > deepest + 1.5 * c) return false;
+      bool overlapping = false;  // starts above the foot of the piece over it: one column
       const bool under = std::any_of(above.begin(), above.end(), [&](std::size_t ui) {
         const Box& upper = page_.regions[ui].bbox;
         const double gap = lower.y - (upper.y + upper.h);
-        return share_column(lower, upper) && gap <= kHalvesMaxGapChars * c &&
-               (gap >= -2 * c || lines_read_twice(page_.regions[ui], page_.regions[li]) > 0);
+        const bool halves =
+            share_column(lower, upper) && gap <= kHalvesMaxGapChars * c &&
+            (gap >= -2 * c || lines_read_twice(page_.regions[ui], page_.regions[li]) > 0);
+        overlapping = overlapping || (halves && gap < 0);
+        return halves;
       });
       if (!under) return false;
+      // A module stacked under the part reaches below its columns; a column's own lower half
+      // cut off where it overlaps its upper one may run longer than the part's other columns
+      // (dev seed 129 p2).
+      if (lower.y + lower.h > deepest + 1.5 * c && !overlapping) return false;
       above.push_back(li);
     }
     return true;

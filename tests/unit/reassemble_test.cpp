@@ -757,6 +757,40 @@ TEST(ReassembleTest, AColumnsFootWhoseShortLineTookInASpeckIsNoHeadline) {
   EXPECT_FALSE(contest->kicker.has_value());
 }
 
+// Segment cut a column in two at a line spread wide, the upper block's box reaching into the
+// lower one's first row, and read the lower half after a story elsewhere. The lower half runs
+// below the story's other column (which ends in a byline): overlapping the upper half, it is that
+// column's, not a module stacked under the story (dev seed 129 p2).
+TEST(ReassembleTest, AColumnsOverlappingLowerHalfRunningLongStaysWithItsStory) {
+  Issue in;
+  Region upper = column("p1-r2", 0, 400,
+                        "本報訊 市博物館近日舉辦古代青銅器展，展出鼎、簋、爵等文物一百餘件。"
+                        "講解員介紹，這件西周時期的青銅鼎腹",
+                        true, false);
+  upper.bbox.h += 20;  // into the next row
+  in.pages.push_back(page(
+      0,
+      {line("p1-r1", RegionKind::Headline, column_x(0) + 40, 300, "古代青銅器展開幕", 60), upper,
+       column("p1-r3", 1, 400, "是鎮館之寶。展覽將持續到年底，市民可免費參觀。", false, true),
+       line("p1-r4", RegionKind::Byline, column_x(1) + 200, 400 + 3 * kPitch, "（林煜）"),
+       line("p1-r5", RegionKind::Headline, column_x(2) + 40, 300, "夏糧收購工作啟動", 60),
+       column("p1-r6", 2, 400, "本報訊 今年夏糧收購工作近日啟動，全市設收購點三十個。", true, true),
+       column("p1-r7", 0, 400 + 3 * kPitch + kChar,
+              "飾有饕餮紋，內壁鑄有銘文十餘字，記錄了周王賞賜大臣的經過，對研究西周歷史具有"
+              "重要價值。它造型莊重，紋飾精美，鑄造工藝高超，",
+              false, false)}));
+  const Issue out = run(in);
+  const Article* bronze = find_article(out, "青銅器");
+  ASSERT_NE(bronze, nullptr);
+  const std::u32string text = text::comparable(bronze->text);
+  const std::size_t lower = text.find(U"饕餮紋");
+  ASSERT_NE(lower, std::u32string::npos) << bronze->text;
+  EXPECT_LT(text.find(U"青銅鼎腹"), lower);
+  EXPECT_LT(lower, text.find(U"鎮館之寶"));
+  for (const Article& a : out.articles)
+    EXPECT_TRUE(&a == bronze || a.text.find("饕餮") == std::string::npos) << a.text;
+}
+
 // Segment put the pieces of one row in two stacked blocks of a column, and both read that line:
 // the article keeps it once (dev seed 117 p3, seed 129 p2).
 TEST(ReassembleTest, ALineTwoStackedBlocksBothReadIsKeptOnce) {
