@@ -1124,6 +1124,13 @@ class PageGrouper {
                               !t.jump_in_unread && !f.jump_in && !f.jump_in_unread &&
                               opens_with_dateline(f) && !opens_with_dateline(t) &&
                               level_with_columns_under_head(f, t);
+    // A headless column beside a headed part's last one, its top level with the part's columns
+    // under the headline, ending in the byline the part lacks and not opening a story with a
+    // dateline, is the part's last column: its headline set over the other columns only, a
+    // paragraph starting at the column's head (dev seed 71 p3).
+    const bool last_column = adjacent && !stacked && t.headline && !t.byline && f.byline &&
+                             !t.jump_out && !t.jump_out_unread && !opens_with_dateline(f) &&
+                             level_with_columns_under_head(f, t);
     Part merged;
     merged.pieces = t.pieces;
     merged.pieces.insert(merged.pieces.end(), f.pieces.begin(), f.pieces.end());
@@ -1137,6 +1144,7 @@ class PageGrouper {
     // The two meet once: one's columns, then the other's (interleaved columns are two modules
     // stacked in the same columns).
     if ((repeated_head || first_column) && origin(merged.pieces.front()) != 1) return false;
+    if (last_column && origin(merged.pieces.back()) != 1) return false;
     int meetings = 0;
     std::optional<std::size_t> last_of_t;  // the part's piece read last, by region
     for (std::size_t k = 1; k < merged.pieces.size(); ++k) {
@@ -1151,7 +1159,7 @@ class PageGrouper {
       const bool rejoins = stacked && origin(merged.pieces[k]) == 0 && last_of_t &&
                            follows_in(t, *last_of_t, merged.pieces[k].region);
       if (!down_the_column && !rejoins && !repeated_head && !under_head && !first_column &&
-          !goes_on(merged.pieces[k - 1], merged.pieces[k]))
+          !last_column && !goes_on(merged.pieces[k - 1], merged.pieces[k]))
         return false;
       ++meetings;
     }

@@ -791,6 +791,32 @@ TEST(ReassembleTest, AColumnsOverlappingLowerHalfRunningLongStaysWithItsStory) {
     EXPECT_TRUE(&a == bronze || a.text.find("饕餮") == std::string::npos) << a.text;
 }
 
+// A headline set over its story's first two columns only; the third column starts a paragraph
+// and ends in the story's byline, and segment read it after the story beside it, which ends in a
+// byline of its own. Level with the
+// columns under the headline and not opening with a dateline, it is the story's last column, not
+// a story of its own (dev seed 71 p3).
+TEST(ReassembleTest, AHeadlessColumnEndingInTheBylineAStoryLacksIsItsLast) {
+  Issue in;
+  in.pages.push_back(page(
+      0,
+      {line("p1-r1", RegionKind::Headline, column_x(0) + 40, 300, "園區招商引資取得新進展", 60),
+       column("p1-r2", 0, 400, "本報訊 今年以來，園區引進項目三十個，總投資一百億元。", true, true),
+       column("p1-r3", 1, 400, "這些企業平均研發投入強度超過百分之五。", true, true),
+       line("p1-r4", RegionKind::Headline, column_x(3), 300, "夏糧收購工作啟動", 60),
+       column("p1-r5", 3, 400, "本報訊 今年夏糧收購工作近日啟動，全市設收購點三十個。", true, true),
+       line("p1-r8", RegionKind::Byline, column_x(3) + 200, 400 + 2 * kPitch, "（林煜）"),
+       column("p1-r6", 2, 400, "園區還建成了人才公寓，為引進的專業人才解決住房問題。", true, true),
+       line("p1-r7", RegionKind::Byline, column_x(2) + 200, 400 + 2 * kPitch, "（韓艷 陳桂）")}));
+  const Issue out = run(in);
+  const Article* park = find_article(out, "園區招商");
+  ASSERT_NE(park, nullptr);
+  EXPECT_NE(park->text.find("人才公寓"), std::string::npos) << park->text;
+  EXPECT_EQ(park->byline, "韓艷 陳桂");
+  for (const Article& a : out.articles)
+    EXPECT_TRUE(&a == park || a.text.find("人才公寓") == std::string::npos) << a.text;
+}
+
 // Segment put the pieces of one row in two stacked blocks of a column, and both read that line:
 // the article keeps it once (dev seed 117 p3, seed 129 p2).
 TEST(ReassembleTest, ALineTwoStackedBlocksBothReadIsKeptOnce) {
