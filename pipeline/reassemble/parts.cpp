@@ -187,6 +187,20 @@ bool opens_with_dash(std::string_view text) {
          (s.substr(0, 2) == U"一一" || s.substr(0, 2) == U"--" || s.substr(0, 2) == U"－－");
 }
 
+/// The lines of a headline block from the first after its top line that opens with a dash to
+/// its end (——記者手記: a subheadline segment read with the headline), as display text.
+std::optional<std::string> dashed_tail(const Region& r) {
+  for (std::size_t k = 1; k < r.lines.size(); ++k) {
+    if (!opens_with_dash(r.lines[k].text)) continue;
+    std::string tail;
+    for (std::size_t j = k; j < r.lines.size(); ++j) tail += (j > k ? "\n" : "") + r.lines[j].text;
+    tail = display_text(tail);
+    if (tail.empty()) return std::nullopt;
+    return tail;
+  }
+  return std::nullopt;
+}
+
 bool ends_with_she(std::u32string_view s) {
   s = cues::trim(s);
   return !s.empty() && (s.back() == U'攝' || s.back() == U'摄');
@@ -755,6 +769,17 @@ class PageGrouper {
       }
     }
     if (!subs.empty()) part.subheadline = joined_display(page_, subs);
+    // A line opening with a dash at the foot of the headline block is the subheadline.
+    if (part.headline && !decks.empty()) {
+      if (std::optional<std::string> tail = dashed_tail(page_.regions[decks.back()])) {
+        std::string& head = *part.headline;
+        if (head.size() > tail->size() && head.ends_with(*tail)) {
+          head.erase(head.size() - tail->size());
+          while (!head.empty() && head.back() == ' ') head.pop_back();
+          part.subheadline = part.subheadline ? *tail + " " + *part.subheadline : *tail;
+        }
+      }
+    }
     if (inner_kicker) {
       if (!kickers.empty()) part.section = joined_display(page_, kickers);
       part.kicker = inner_kicker;

@@ -817,6 +817,33 @@ TEST(ReassembleTest, AHeadlessColumnEndingInTheBylineAStoryLacksIsItsLast) {
     EXPECT_TRUE(&a == park || a.text.find("人才公寓") == std::string::npos) << a.text;
 }
 
+// Segment read a subheadline (——記…) in one block with the headline and its second deck: the
+// line that opens with a dash is the subheadline; a dash inside a headline's line is not (dev
+// seeds 87, 100, 102, 126).
+TEST(ReassembleTest, ADashedLineAtAHeadlineBlocksFootIsItsSubheadline) {
+  Issue in;
+  Region head = region("p1-r1", RegionKind::Headline, {column_x(0) + 40, 200, 720, 190},
+                       "聚焦教育工作服務群眾所需\n為群眾辦實事解難題\n——記高新區一線工作者");
+  head.lines = {{{column_x(0) + 40, 200, 720, 60}, "聚焦教育工作服務群眾所需", 0.9},
+                {{column_x(0) + 40, 270, 450, 50}, "為群眾辦實事解難題", 0.9},
+                {{column_x(0) + 40, 340, 500, 50}, "——記高新區一線工作者", 0.9}};
+  in.pages.push_back(page(
+      0, {head,
+          column("p1-r2", 0, 420, "本報訊 高新區近日推出十項教育惠民舉措，新增學位兩千個。", true,
+                 true),
+          line("p1-r3", RegionKind::Headline, column_x(2) + 40, 300, "抗洪——我們在一起", 60),
+          column("p1-r4", 2, 400, "本報訊 連日來，全市各地積極開展防汛救災工作。", true, true)}));
+  const Issue out = run(in);
+  const Article* school = find_article(out, "教育工作");
+  ASSERT_NE(school, nullptr);
+  EXPECT_EQ(school->headline, "聚焦教育工作服務群眾所需為群眾辦實事解難題");
+  EXPECT_EQ(school->subheadline, "——記高新區一線工作者");
+  const Article* flood = find_article(out, "抗洪");
+  ASSERT_NE(flood, nullptr);
+  EXPECT_EQ(flood->headline, "抗洪——我們在一起");
+  EXPECT_FALSE(flood->subheadline.has_value());
+}
+
 // Segment put the pieces of one row in two stacked blocks of a column, and both read that line:
 // the article keeps it once (dev seed 117 p3, seed 129 p2).
 TEST(ReassembleTest, ALineTwoStackedBlocksBothReadIsKeptOnce) {
