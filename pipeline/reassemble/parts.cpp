@@ -818,10 +818,11 @@ class PageGrouper {
   [[nodiscard]] std::optional<std::pair<std::string, std::string>> small_top_lines(
       const Region& r) const {
     if (r.lines.size() < 2) return std::nullopt;
+    // A line of a character or two (a deck misread as 1) says nothing of its size.
     std::vector<double> sizes;
     for (const Line& l : r.lines) {
       const double n = em_length(text::to_u32(l.text));
-      sizes.push_back(n > 0 ? l.bbox.w / n : 0);
+      sizes.push_back(n >= 2 ? l.bbox.w / n : 0);
     }
     const double largest = *std::max_element(sizes.begin(), sizes.end());
     std::size_t small = 0;

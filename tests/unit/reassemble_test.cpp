@@ -844,6 +844,26 @@ TEST(ReassembleTest, ADashedLineAtAHeadlineBlocksFootIsItsSubheadline) {
   EXPECT_FALSE(flood->subheadline.has_value());
 }
 
+// A headline block whose second deck OCR read as a lone "1": a line of a character or two says
+// nothing of its type size, so the headline's own line is not taken for a small kicker over it
+// (dev seed 72 p1).
+TEST(ReassembleTest, ALoneCharacterUnderAHeadlineDoesNotMakeItAKicker) {
+  Issue in;
+  Region head = region("p1-r1", RegionKind::Headline, {column_x(0) + 40, 250, 660, 130},
+                       "名老中醫傳承工作室揭牌\n1");
+  head.lines = {{{column_x(0) + 40, 250, 660, 60}, "名老中醫傳承工作室揭牌", 0.9},
+                {{column_x(0) + 240, 330, 200, 50}, "1", 0.4}};
+  in.pages.push_back(page(
+      0,
+      {head, column("p1-r2", 0, 420, "本報訊 市中醫院名老中醫傳承工作室近日揭牌。", true, true)}));
+  const Issue out = run(in);
+  ASSERT_EQ(out.articles.size(), 1u);
+  const Article& a = out.articles[0];
+  ASSERT_TRUE(a.headline.has_value());
+  EXPECT_EQ(a.headline->rfind("名老中醫傳承工作室揭牌", 0), 0u) << *a.headline;
+  EXPECT_FALSE(a.kicker.has_value());
+}
+
 // Segment put the pieces of one row in two stacked blocks of a column, and both read that line:
 // the article keeps it once (dev seed 117 p3, seed 129 p2).
 TEST(ReassembleTest, ALineTwoStackedBlocksBothReadIsKeptOnce) {
