@@ -1019,15 +1019,22 @@ TEST(SegmentPageTest, TwoHeadlinesSideBySideOverTheirModulesStayApart) {
   EXPECT_GE(best_iou(right, headlines), 0.8);
 }
 
+// Three columns of body text and a ten-character headline three body characters high over
+// them, its box returned; the space between them is left for what a test sets under it.
+Box draw_headed_columns(cv::Mat& ink, cv::RNG& rng) {
+  const int c = static_cast<int>(kChar);
+  for (int i = 0; i < 3; ++i) draw_column(ink, 100 + i * (15 * c + 18), 450, 15, 25, c, rng);
+  return draw_display_line(ink, 200, 150, 10, 3 * c, rng);
+}
+
 // A line under a headline that opens with a dash (——記者手記) is a subheadline even when it is set
 // as heavy as a second deck.
 TEST(SegmentPageTest, ALineOpeningWithADashUnderAHeadlineIsASubheadline) {
   const int c = static_cast<int>(kChar);
   cv::Mat ink = cv::Mat::zeros(2000, 1700, CV_8UC1);
   cv::RNG rng(8);
-  for (int i = 0; i < 3; ++i) draw_column(ink, 100 + i * (15 * c + 18), 450, 15, 25, c, rng);
-  const int hc = 3 * c;
-  const Box headline = draw_display_line(ink, 200, 150, 10, hc, rng);
+  const Box headline = draw_headed_columns(ink, rng);
+  const int hc = headline.h;
   const int sc = 8 * c / 5;
   const int sy = 150 + hc + c / 3;
   cv::line(ink, {300 + sc / 10, sy + sc / 2}, {300 + 2 * sc - sc / 10, sy + sc / 2},
@@ -1047,9 +1054,8 @@ TEST(SegmentPageTest, AnUndashedHeavyLineUnderAHeadlineIsItsSecondDeck) {
   const int c = static_cast<int>(kChar);
   cv::Mat ink = cv::Mat::zeros(2000, 1700, CV_8UC1);
   cv::RNG rng(10);
-  for (int i = 0; i < 3; ++i) draw_column(ink, 100 + i * (15 * c + 18), 450, 15, 25, c, rng);
-  const int hc = 3 * c;
-  const Box headline = draw_display_line(ink, 200, 150, 10, hc, rng);
+  const Box headline = draw_headed_columns(ink, rng);
+  const int hc = headline.h;
   const int dc = 9 * c / 5;
   const int dy = 150 + hc + c / 3;
   // Glyphs of the deck's size, every other one a pixel heavier than drawn: strokes about 1.75 times
@@ -1067,8 +1073,7 @@ TEST(SegmentPageTest, AnUndashedHeavyLineUnderAHeadlineIsItsSecondDeck) {
   // The same line in strokes as thin as the body's.
   cv::Mat light = cv::Mat::zeros(2000, 1700, CV_8UC1);
   cv::RNG rng2(10);
-  for (int i = 0; i < 3; ++i) draw_column(light, 100 + i * (15 * c + 18), 450, 15, 25, c, rng2);
-  draw_display_line(light, 200, 150, 10, hc, rng2);
+  draw_headed_columns(light, rng2);
   for (int k = 0; k < 8; ++k)
     draw_weighted_glyph(light, cv::Rect(200 + k * dc, dy, dc, dc), -1, rng2);
   const auto light_layout = segment_page(clean_from_ink(light), 1);
