@@ -102,6 +102,12 @@ double em_length(std::u32string_view s) {
   return n;
 }
 
+/// A line's width per character (per em); 0 when it holds fewer than `min_em` characters.
+double line_em_px(const Line& l, double min_em) {
+  const double n = em_length(text::to_u32(l.text));
+  return n >= min_em && n > 0 && l.bbox.w > 0 ? l.bbox.w / n : 0;
+}
+
 /// Display text that is no Chinese heading: no two Chinese characters in a row, or under
 /// kMinHeadlineCjkShare of its visible characters Chinese. A real headline may be as short as two
 /// characters (醉後) and may hold figures (增長5.1%), but is Chinese above all.
@@ -804,9 +810,9 @@ class PageGrouper {
     if (r.lines.empty()) return char_px(r) >= kHeadlineBodyRatio * body_px_;
     bool any = false;
     for (const Line& l : r.lines) {
-      const double n = em_length(text::to_u32(l.text));
-      if (n < 1 || l.bbox.w <= 0) continue;
-      if (l.bbox.w / n < kHeadlineBodyRatio * body_px_ || l.bbox.h < kBodySizedLineRatio * body_px_)
+      const double px = line_em_px(l, 1);
+      if (px <= 0) continue;
+      if (px < kHeadlineBodyRatio * body_px_ || l.bbox.h < kBodySizedLineRatio * body_px_)
         return false;
       any = true;
     }
@@ -820,10 +826,7 @@ class PageGrouper {
     if (r.lines.size() < 2) return std::nullopt;
     // A line of a character or two (a deck misread as 1) says nothing of its size.
     std::vector<double> sizes;
-    for (const Line& l : r.lines) {
-      const double n = em_length(text::to_u32(l.text));
-      sizes.push_back(n >= 2 ? l.bbox.w / n : 0);
-    }
+    for (const Line& l : r.lines) sizes.push_back(line_em_px(l, 2));
     const double largest = *std::max_element(sizes.begin(), sizes.end());
     std::size_t small = 0;
     while (small < sizes.size() && sizes[small] > 0 &&
@@ -1505,10 +1508,8 @@ double char_px(const Region& region) {
   // count only when no longer line is there.
   for (const double min_em : {4.0, 1.0}) {
     std::vector<double> sizes;
-    for (const Line& l : region.lines) {
-      const double n = em_length(text::to_u32(l.text));
-      if (n >= min_em && l.bbox.w > 0) sizes.push_back(l.bbox.w / n);
-    }
+    for (const Line& l : region.lines)
+      if (const double px = line_em_px(l, min_em); px > 0) sizes.push_back(px);
     if (!sizes.empty()) return median(std::move(sizes));
   }
   const double n = em_length(text::to_u32(region.text));
