@@ -15,6 +15,9 @@
 namespace broadsheet::segment::detail {
 namespace {
 
+// A run this many body characters long is a rule even with ink close along both sides.
+constexpr double kOrnamentedRuleChars = 25.0;
+
 double ink_share(const cv::Mat& ink, cv::Rect r) {
   r &= cv::Rect(0, 0, ink.cols, ink.rows);
   return r.area() > 0 ? cv::countNonZero(ink(r)) / static_cast<double>(r.area()) : 0.0;
@@ -105,7 +108,11 @@ void find_one_way(const cv::Mat& ink, bool horizontal, bool dashed, double char_
     // Glyph strokes of a large face can line up into a long thin run along a line (the middle
     // strokes of 「季重」); unlike a rule they have ink close by on both sides. Across the lines
     // no run forms (the leading breaks it), and a column rule has text close by on both sides.
-    if (!dashed && horizontal && crowded(residue, r, horizontal, char_px)) continue;
+    // No chain of glyph strokes runs on for a long stretch of a column, though: a run that long
+    // is a rule with ornament close along it (the scallops of a wavy border).
+    if (!dashed && horizontal && len < kOrnamentedRuleChars * char_px &&
+        crowded(residue, r, horizontal, char_px))
+      continue;
     // Down a headline of two or more lines the leading is narrow enough to mend, and strokes of
     // characters standing one above the other chain into a short vertical run (亻 of 個 over the
     // left of 難). Such a run has the rest of its glyphs right beside it; a column rule, even a

@@ -831,6 +831,40 @@ TEST(SegmentPageTest, ARunThatWandersUpAndDownIsNoRule) {
   EXPECT_EQ(wandering, 0);
 }
 
+// A decorative border is a straight rule with scallops along both its sides (the double rule
+// between the 1940 fold's title column and its columns). The scallops crowd it like the strokes
+// around a chain of glyph strokes, but no such chain runs on for a column's length: the border is
+// a rule, and the text beside it is not welded to it into one page-long line. The middle strokes of
+// a few large characters, run together, still are no rule.
+TEST(SegmentPageTest, AScallopedBorderIsARuleButAFewGlyphStrokesAreNot) {
+  const double c = 12;  // work-scale body character
+  cv::Mat ink = cv::Mat::zeros(300, 1400, CV_8UC1);
+  const cv::Scalar white(255);
+  cv::rectangle(ink, cv::Rect(50, 100, 1300, 3), white, cv::FILLED);  // 108 characters long
+  for (int x = 50; x + 10 < 1350; x += 16) {  // a scallop every 1.3 characters, each side
+    cv::ellipse(ink, cv::Point(x + 5, 97), cv::Size(5, 5), 0, 180, 360, white, 2);
+    cv::ellipse(ink, cv::Point(x + 5, 105), cv::Size(5, 5), 0, 0, 180, white, 2);
+  }
+  // Six characters of a 3-character face whose middle strokes line up, with strokes above and
+  // below them.
+  cv::rectangle(ink, cv::Rect(100, 220, 216, 3), white, cv::FILLED);
+  for (int x = 100; x < 316; x += 9) {
+    cv::rectangle(ink, cv::Rect(x, 206, 3, 14), white, cv::FILLED);
+    cv::rectangle(ink, cv::Rect(x + 4, 223, 3, 14), white, cv::FILLED);
+  }
+  segment::Options options;
+  const auto rules = segment::detail::find_rules(ink, c, options, {});
+  int border = 0;
+  int strokes = 0;
+  for (const auto& r : rules) {
+    if (!r.horizontal) continue;
+    if (r.box.y >= 95 && r.box.y <= 105 && r.box.width >= 1200) ++border;
+    if (r.box.y >= 205 && r.box.y < 240) ++strokes;
+  }
+  EXPECT_EQ(border, 1);
+  EXPECT_EQ(strokes, 0);
+}
+
 // Down a headline of two lines the leading is narrow enough to mend, and strokes of characters
 // standing one above the other chain into a short vertical run (亻 of 個 over the left of 難,
 // dev seed 97 page 1): with the rest of their glyphs right beside it, that is no rule, and the
