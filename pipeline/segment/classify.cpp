@@ -212,15 +212,22 @@ void classify(Page& page, int /*page_number*/, const Options& options) {
     if (rule >= 0) {
       bool all_small = true;
       bool any = false;
+      int top = rule - static_cast<int>(4 * c);
       for (std::size_t i = 0; i < blocks.size(); ++i) {
         const cv::Rect u = upright_rect(blocks[i].box);
-        if (drop[i] || bottom(u) > rule + 0.2 * c || u.y < rule - 4 * c) continue;
+        if (drop[i] || bottom(u) > rule + 0.2 * c) continue;
+        // On a vertical page the running header is still set across the page, so each of its
+        // characters is a line of the frame, and the paper's name in it is measured across the
+        // word: there the band is what ends within it, dirt of the margin welded to a word
+        // above it included (else that word would be lost outside the page's frame).
+        if (turned ? bottom(u) < rule - 4 * c : u.y < rule - 4 * c) continue;
         any = true;
-        if (ratio(blocks[i]) > 2.0 || blocks[i].lines.size() > 2) all_small = false;
+        top = std::min(top, u.y);
+        if (!turned && (ratio(blocks[i]) > 2.0 || blocks[i].lines.size() > 2)) all_small = false;
       }
       if (any && all_small) {
         head_bottom = rule;
-        head_top = rule - static_cast<int>(4 * c);
+        head_top = top;
       }
     }
   }
@@ -245,6 +252,8 @@ void classify(Page& page, int /*page_number*/, const Options& options) {
       if (drop[i] || bottom(u) > head_bottom + 0.2 * c || u.y < head_top) continue;
       head.box = any ? (head.box | blocks[i].box) : blocks[i].box;
       head.size = std::max(head.size, blocks[i].size);
+      // Its lines tell which way it runs (across a vertical page, a header or a title's line).
+      head.lines.insert(head.lines.end(), blocks[i].lines.begin(), blocks[i].lines.end());
       any = true;
       drop[i] = 1;
     }

@@ -1261,6 +1261,57 @@ TEST(SegmentPageTest, NothingBeyondThePagesFrame) {
   expect_margin_empty(*layout, margin, drawn);
 }
 
+// A page of vertical columns inside a ruled frame, with its running header set across the page
+// over the frame's top rule: 第二版 at one end, the date at the other and the paper's name 晶報
+// in a larger face between them (the 1919 and 1940 晶報). Each character of the header is a line
+// of its own to the column finder, and the name is measured across the word: the header is
+// still one header region, read across the page, and none of it is lost outside the frame.
+TEST(SegmentPageTest, AVerticalPagesRunningHeaderIsOneHeaderAcrossThePage) {
+  const int c = static_cast<int>(kChar);
+  cv::Mat ink = cv::Mat::zeros(2300, 1700, CV_8UC1);
+  cv::RNG rng(1919);
+  const int top = 260;  // the frame's top rule
+  cv::rectangle(ink, cv::Rect(80, top, 1540, 1960), cv::Scalar(255), 4);
+  std::vector<Box> columns;
+  for (int i = 0; i < 16; ++i) {  // columns of 28 characters, right to left
+    const int x = 1560 - c - i * (3 * c / 2);
+    for (int k = 0; k < 28; ++k) draw_glyph(ink, cv::Rect(x, top + c + k * c, c, c), rng);
+    columns.push_back(Box{x, top + c, c, 28 * c});
+  }
+  const int base = top - c / 2;  // the header's characters stand on this line
+  for (int k = 0; k < 3; ++k) draw_glyph(ink, cv::Rect(1480 - k * c, base - c, c, c), rng);
+  for (int k = 0; k < 9; ++k) draw_glyph(ink, cv::Rect(1200 - k * c, base - c, c, c), rng);
+  const int big = 2 * c;
+  for (int k = 0; k < 2; ++k) {
+    cv::Mat glyph = cv::Mat::zeros(big, big, CV_8UC1);
+    draw_glyph(glyph, cv::Rect(0, 0, big, big), rng);
+    cv::dilate(glyph, glyph, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 5)));
+    glyph.copyTo(ink(cv::Rect(740 - k * 3 * c, base - big, big, big)), glyph);
+  }
+  for (int k = 0; k < 9; ++k) draw_glyph(ink, cv::Rect(420 - k * c, base - c, c, c), rng);
+  const Box header{180, base - big, 1480 + c - 180, big};
+  const auto layout = segment_page(clean_from_ink(ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  ASSERT_EQ(layout->direction, Direction::Vertical);
+  const auto headers = of_kind(*layout, RegionKind::Header);
+  ASSERT_EQ(headers.size(), 1u);
+  EXPECT_GE(iou(header, headers[0].bbox), 0.7);
+  EXPECT_EQ(headers[0].direction, Direction::Horizontal);
+  for (const Region& r : layout->regions) {
+    if (r.kind == RegionKind::Header) continue;
+    EXPECT_EQ(intersection_area(r.bbox, header), 0) << r.id << " " << to_string(r.kind);
+  }
+  // The columns are body (one block of many columns, read as vertical text).
+  long long covered = 0;
+  long long total = 0;
+  for (const Box& column : columns) {
+    total += column.area();
+    for (const Region& r : of_kind(*layout, RegionKind::Body))
+      covered += intersection_area(r.bbox, column);
+  }
+  EXPECT_GE(10 * covered, 9 * total);
+}
+
 // A worn rule (the border under 晶報's title on a 1940 page) is straight but for a blot here and
 // there. Once the rule is cleared, what is left of a blot on each side of it stands within a
 // smear of the large type on one side and of the first character of a line on the other, and
