@@ -206,16 +206,19 @@ void classify(Page& page, int /*page_number*/, const Options& options) {
   // A running header first: a thin band of small type over a long rule at the very top (what
   // lies further up — dirt on the margin of a scan — is not part of it).
   int head_top = std::numeric_limits<int>::min();
+  // How far a line of the band may reach below the rule where the rule was measured: the top rule
+  // of an old page sags and bends along its length.
+  const double below_rule = (turned ? 0.6 : 0.2) * c;
   {
     const int rule = first_long_rule_below(
-        up_content.y, up_content.y + static_cast<int>(0.12 * up_content.height));
+        up_content.y, up_content.y + static_cast<int>(0.15 * up_content.height));
     if (rule >= 0) {
       bool all_small = true;
       bool any = false;
       int top = rule - static_cast<int>(4 * c);
       for (std::size_t i = 0; i < blocks.size(); ++i) {
         const cv::Rect u = upright_rect(blocks[i].box);
-        if (drop[i] || bottom(u) > rule + 0.2 * c) continue;
+        if (drop[i] || bottom(u) > rule + below_rule) continue;
         // On a vertical page the running header is still set across the page, so each of its
         // characters is a line of the frame, and the paper's name in it is measured across the
         // word: there the band is what ends within it, dirt of the margin welded to a word
@@ -249,7 +252,7 @@ void classify(Page& page, int /*page_number*/, const Options& options) {
     bool any = false;
     for (std::size_t i = 0; i < blocks.size(); ++i) {
       const cv::Rect u = upright_rect(blocks[i].box);
-      if (drop[i] || bottom(u) > head_bottom + 0.2 * c || u.y < head_top) continue;
+      if (drop[i] || bottom(u) > head_bottom + below_rule || u.y < head_top) continue;
       head.box = any ? (head.box | blocks[i].box) : blocks[i].box;
       head.size = std::max(head.size, blocks[i].size);
       // Its lines tell which way it runs (across a vertical page, a header or a title's line).
@@ -262,7 +265,7 @@ void classify(Page& page, int /*page_number*/, const Options& options) {
     if (any && upright_rect(head.box).height >= 0.3 * up_content.height) {
       for (std::size_t i = 0; i < blocks.size(); ++i) {
         const cv::Rect u = upright_rect(blocks[i].box);
-        if (bottom(u) <= head_bottom + 0.2 * c && u.y >= head_top) drop[i] = 0;
+        if (bottom(u) <= head_bottom + below_rule && u.y >= head_top) drop[i] = 0;
       }
     }
   }

@@ -1265,31 +1265,42 @@ TEST(SegmentPageTest, NothingBeyondThePagesFrame) {
 // over the frame's top rule: 第二版 at one end, the date at the other and the paper's name 晶報
 // in a larger face between them (the 1919 and 1940 晶報). Each character of the header is a line
 // of its own to the column finder, and the name is measured across the word: the header is
-// still one header region, read across the page, and none of it is lost outside the frame.
+// still one header region, read across the page, and none of it is lost outside the frame. As on
+// the 1919 back page, the rule sags by half a character along the page, the header's characters
+// following it, and dirt at the scan's top edge puts the rule 13.7 % down from the top of the ink.
 TEST(SegmentPageTest, AVerticalPagesRunningHeaderIsOneHeaderAcrossThePage) {
   const int c = static_cast<int>(kChar);
-  cv::Mat ink = cv::Mat::zeros(2300, 1700, CV_8UC1);
+  cv::Mat ink = cv::Mat::zeros(2400, 1700, CV_8UC1);
   cv::RNG rng(1919);
-  const int top = 260;  // the frame's top rule
-  cv::rectangle(ink, cv::Rect(80, top, 1540, 1960), cv::Scalar(255), 4);
+  const int top = 310;  // the frame's top rule at its left end
+  const int sag = c / 2;
+  cv::rectangle(ink, cv::Rect(80, top + sag, 1540, 1960 - sag), cv::Scalar(255), 4);
+  cv::line(ink, {80, top}, {1620, top + sag}, cv::Scalar(255), 4);
+  const auto rule_at = [&](int x) { return top + sag * (x - 80) / 1540; };
+  for (int k = 0; k < 2; ++k) draw_glyph(ink, cv::Rect(600 + 3 * k * c, 5, c, c), rng);  // dirt
   std::vector<Box> columns;
-  for (int i = 0; i < 16; ++i) {  // columns of 28 characters, right to left
+  for (int i = 0; i < 16; ++i) {  // columns of 62 characters, right to left
     const int x = 1560 - c - i * (3 * c / 2);
-    for (int k = 0; k < 28; ++k) draw_glyph(ink, cv::Rect(x, top + c + k * c, c, c), rng);
-    columns.push_back(Box{x, top + c, c, 28 * c});
+    for (int k = 0; k < 62; ++k) draw_glyph(ink, cv::Rect(x, top + 2 * c + k * c, c, c), rng);
+    columns.push_back(Box{x, top + 2 * c, c, 62 * c});
   }
-  const int base = top - c / 2;  // the header's characters stand on this line
-  for (int k = 0; k < 3; ++k) draw_glyph(ink, cv::Rect(1480 - k * c, base - c, c, c), rng);
-  for (int k = 0; k < 9; ++k) draw_glyph(ink, cv::Rect(1200 - k * c, base - c, c, c), rng);
+  // The header's characters stand a fifth of a character over the rule.
+  const auto small = [&](int x) {
+    draw_glyph(ink, cv::Rect(x, rule_at(x) - c / 5 - c, c, c), rng);
+  };
+  for (int k = 0; k < 3; ++k) small(1480 - k * c);
+  for (int k = 0; k < 9; ++k) small(1200 - k * c);
   const int big = 2 * c;
   for (int k = 0; k < 2; ++k) {
     cv::Mat glyph = cv::Mat::zeros(big, big, CV_8UC1);
     draw_glyph(glyph, cv::Rect(0, 0, big, big), rng);
     cv::dilate(glyph, glyph, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 5)));
-    glyph.copyTo(ink(cv::Rect(740 - k * 3 * c, base - big, big, big)), glyph);
+    const int x = 740 - k * 3 * c;
+    glyph.copyTo(ink(cv::Rect(x, rule_at(x) - c / 5 - big, big, big)), glyph);
   }
-  for (int k = 0; k < 9; ++k) draw_glyph(ink, cv::Rect(420 - k * c, base - c, c, c), rng);
-  const Box header{180, base - big, 1480 + c - 180, big};
+  for (int k = 0; k < 9; ++k) small(420 - k * c);
+  const int header_top = rule_at(740) - c / 5 - big;
+  const Box header{180, header_top, 1480 + c - 180, rule_at(1480 + c) - c / 5 - header_top};
   const auto layout = segment_page(clean_from_ink(ink), 1);
   ASSERT_TRUE(layout) << layout.error().describe();
   ASSERT_EQ(layout->direction, Direction::Vertical);
