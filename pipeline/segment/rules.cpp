@@ -15,8 +15,9 @@
 namespace broadsheet::segment::detail {
 namespace {
 
-// A run this many body characters long is a rule even with ink close along both sides.
-constexpr double kOrnamentedRuleChars = 25.0;
+// No chain of glyph strokes runs this many body characters: a run that long is a rule even with
+// ink close along both sides (ornament) or a stroke heavier than a rule is allowed.
+constexpr double kColumnLongChars = 25.0;
 
 double ink_share(const cv::Mat& ink, cv::Rect r) {
   r &= cv::Rect(0, 0, ink.cols, ink.rows);
@@ -99,7 +100,10 @@ void find_one_way(const cv::Mat& ink, bool horizontal, bool dashed, double char_
     const double thickness = stats.at<int>(i, cv::CC_STAT_AREA) / len;
     // A long run that is thick on average is a bar or a dark photo edge, not a rule; a slanted
     // rule is thin but spans a few rows.
-    if (thickness > max_thickness || across > 4 * max_thickness) continue;
+    // A run many characters long may be heavier: the thick rule under an old page's header.
+    const double heaviest =
+        len >= kColumnLongChars * char_px ? std::max(max_thickness, 0.8 * char_px) : max_thickness;
+    if (thickness > heaviest || across > 4 * heaviest) continue;
     // A rule is as thick across its box as it is on average, but for a slant of a degree or so
     // (a page deskewed to 0.1°, a rule printed slightly bent). Strokes of a row of glyphs chained
     // into a run (the middle strokes of a line of type over a faint bleed-through rule) wander up
@@ -110,7 +114,7 @@ void find_one_way(const cv::Mat& ink, bool horizontal, bool dashed, double char_
     // no run forms (the leading breaks it), and a column rule has text close by on both sides.
     // No chain of glyph strokes runs on for a long stretch of a column, though: a run that long
     // is a rule with ornament close along it (the scallops of a wavy border).
-    if (!dashed && horizontal && len < kOrnamentedRuleChars * char_px &&
+    if (!dashed && horizontal && len < kColumnLongChars * char_px &&
         crowded(residue, r, horizontal, char_px))
       continue;
     // Down a headline of two or more lines the leading is narrow enough to mend, and strokes of

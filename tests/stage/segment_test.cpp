@@ -865,6 +865,30 @@ TEST(SegmentPageTest, AScallopedBorderIsARuleButAFewGlyphStrokesAreNot) {
   EXPECT_EQ(strokes, 0);
 }
 
+// The rule under an old page's running header is heavy: 0.6 characters on the 1919 晶報, over
+// the half character a rule may be. Run across the page it is still a rule, and the header's
+// characters standing close over it are not welded to it into one piece of ink too long to be
+// type (1919 第三版 lost its date that way). A bar as heavy but only ten characters long (a
+// reversed headline's bar, a dark photo edge) is no rule.
+TEST(SegmentPageTest, AHeavyRuleAcrossThePageIsARuleButAShortBarIsNot) {
+  const double c = 20;  // work-scale body character
+  cv::Mat ink = cv::Mat::zeros(300, 1400, CV_8UC1);
+  const cv::Scalar white(255);
+  cv::rectangle(ink, cv::Rect(50, 80, 1300, 13), white, cv::FILLED);  // 65 characters long
+  cv::rectangle(ink, cv::Rect(50, 200, 200, 13), white, cv::FILLED);  // 10 characters long
+  segment::Options options;
+  const auto rules = segment::detail::find_rules(ink, c, options, {});
+  int heavy = 0;
+  int bar = 0;
+  for (const auto& r : rules) {
+    if (!r.horizontal) continue;
+    if (r.box.y >= 75 && r.box.y <= 85 && r.box.width >= 1200) ++heavy;
+    if (r.box.y >= 195 && r.box.y < 215) ++bar;
+  }
+  EXPECT_EQ(heavy, 1);
+  EXPECT_EQ(bar, 0);
+}
+
 // Down a headline of two lines the leading is narrow enough to mend, and strokes of characters
 // standing one above the other chain into a short vertical run (亻 of 個 over the left of 難,
 // dev seed 97 page 1): with the rest of their glyphs right beside it, that is no rule, and the
