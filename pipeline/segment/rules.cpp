@@ -195,8 +195,11 @@ std::vector<cv::Rect> find_frames(const std::vector<Rule>& rules, double char_px
   std::vector<const Rule*> hs, vs;
   for (const Rule& r : rules) (r.horizontal ? hs : vs).push_back(&r);
   std::sort(hs.begin(), hs.end(), [](const Rule* a, const Rule* b) { return a->box.y < b->box.y; });
+  // A side may stop short of the corners (an old page's rules seldom meet): by a character, or
+  // on a tall box by up to a quarter of its height and two and a half characters.
   auto covers = [&](const Rule& v, int y0, int y1) {
-    return v.box.y <= y0 + tol && v.box.y + v.box.height >= y1 - tol;
+    const double reach = std::clamp(0.25 * (y1 - y0), tol, 2.5 * char_px);
+    return v.box.y <= y0 + reach && v.box.y + v.box.height >= y1 - reach;
   };
   for (std::size_t i = 0; i < hs.size(); ++i) {
     for (std::size_t j = 0; j < hs.size(); ++j) {

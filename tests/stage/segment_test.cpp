@@ -889,6 +889,33 @@ TEST(SegmentPageTest, AHeavyRuleAcrossThePageIsARuleButAShortBarIsNot) {
   EXPECT_EQ(bar, 0);
 }
 
+// On an old page the rules of a box seldom meet: a 1919 advert's sides stop two characters short
+// of its top and bottom rules. That is still a box (a frame, for the advert test). Where the
+// rules are only three characters apart, sides stopping short may be any rule passing by: the
+// band between two long rules is no box.
+TEST(SegmentPageTest, ABoxWhoseSidesStopShortOfItsCornersIsAFrame) {
+  const double c = 20;  // work-scale body character
+  const auto rule = [](int x, int y, int w, int h) {
+    return segment::detail::Rule{cv::Rect(x, y, w, h), w > h};
+  };
+  std::vector<segment::detail::Rule> rules = {
+      rule(100, 100, 400, 3), rule(100, 500, 400, 3),  // a box 20 characters tall
+      rule(100, 140, 3, 320), rule(497, 140, 3, 320),  // its sides, 2 characters short each end
+      rule(600, 100, 400, 3), rule(600, 168, 400, 3),  // a band 3.4 characters tall
+      rule(600, 120, 3, 30),  rule(997, 120, 3, 30),   // short rules passing by its ends
+  };
+  const auto frames = segment::detail::find_frames(rules, c);
+  const auto near = [](const cv::Rect& a, const cv::Rect& b) {
+    return std::abs(a.x - b.x) <= 5 && std::abs(a.y - b.y) <= 5 &&
+           std::abs(a.width - b.width) <= 8 && std::abs(a.height - b.height) <= 8;
+  };
+  EXPECT_EQ(std::count_if(frames.begin(), frames.end(),
+                          [&](const cv::Rect& f) { return near(f, cv::Rect(100, 100, 400, 403)); }),
+            1);
+  EXPECT_EQ(
+      std::count_if(frames.begin(), frames.end(), [](const cv::Rect& f) { return f.x >= 590; }), 0);
+}
+
 // Down a headline of two lines the leading is narrow enough to mend, and strokes of characters
 // standing one above the other chain into a short vertical run (亻 of 個 over the left of 難,
 // dev seed 97 page 1): with the rest of their glyphs right beside it, that is no rule, and the
