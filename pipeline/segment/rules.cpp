@@ -197,9 +197,9 @@ std::vector<cv::Rect> find_frames(const std::vector<Rule>& rules, double char_px
   std::sort(hs.begin(), hs.end(), [](const Rule* a, const Rule* b) { return a->box.y < b->box.y; });
   // A side may stop short of the corners (an old page's rules seldom meet): by a character, or
   // on a tall box by up to a quarter of its height and two and a half characters.
+  auto reach = [&](int from, int to) { return std::clamp(0.25 * (to - from), tol, 2.5 * char_px); };
   auto covers = [&](const Rule& v, int y0, int y1) {
-    const double reach = std::clamp(0.25 * (y1 - y0), tol, 2.5 * char_px);
-    return v.box.y <= y0 + reach && v.box.y + v.box.height >= y1 - reach;
+    return v.box.y <= y0 + reach(y0, y1) && v.box.y + v.box.height >= y1 - reach(y0, y1);
   };
   for (std::size_t i = 0; i < hs.size(); ++i) {
     for (std::size_t j = 0; j < hs.size(); ++j) {
@@ -212,35 +212,41 @@ std::vector<cv::Rect> find_frames(const std::vector<Rule>& rules, double char_px
       if (x1 - x0 < 2 * char_px) continue;
       const int y0 = top.y;
       const int y1 = bottom.y + bottom.height;
-      // A vertical rule near each end of the common extent, spanning top to bottom.
+      // A vertical rule near each end of the common extent, spanning top to bottom. The top and
+      // bottom rules may stop short of the sides as the sides may of them.
+      const double end = reach(x0, x1);
       const Rule* left = nullptr;
       const Rule* right = nullptr;
       std::vector<const Rule*> inner;  // spanning top to bottom inside the extent
       for (const Rule* v : vs) {
         if (!covers(*v, y0, y1)) continue;
         const int vx = v->box.x + v->box.width / 2;
-        if (std::abs(vx - x0) <= tol && (!left || std::abs(vx - x0) < std::abs(left->box.x - x0)))
+        if (std::abs(vx - x0) <= end && (!left || std::abs(vx - x0) < std::abs(left->box.x - x0)))
           left = v;
-        if (std::abs(vx - x1) <= tol && (!right || std::abs(vx - x1) < std::abs(right->box.x - x1)))
+        if (std::abs(vx - x1) <= end && (!right || std::abs(vx - x1) < std::abs(right->box.x - x1)))
           right = v;
-        if (vx > x0 + tol && vx < x1 - tol) inner.push_back(v);
+        if (vx > x0 + end && vx < x1 - end) inner.push_back(v);
       }
-      if (!left || !right || left == right) continue;
-      const int fx0 = std::min(left->box.x, x0);
-      const int fx1 = std::max(right->box.x + right->box.width, x1);
-      frames.emplace_back(fx0, y0, fx1 - fx0, y1 - y0);
-      // A row of boxes sharing their top and bottom rules (a tier of adverts): each cell between
-      // two of the vertical rules is a frame of its own.
       std::sort(inner.begin(), inner.end(),
                 [](const Rule* a, const Rule* b) { return a->box.x < b->box.x; });
-      int cell_x = fx0;
-      for (const Rule* v : inner) {
-        if (v->box.x - cell_x >= 2 * char_px)
-          frames.emplace_back(cell_x, y0, v->box.x + v->box.width - cell_x, y1 - y0);
-        cell_x = v->box.x;
+      // A row of boxes sharing their top and bottom rules (a tier of adverts): each cell between
+      // two of the vertical rules is a frame of its own. A cell needs its own two sides only: a
+      // box at the end of a tier that runs on past the page's unruled edge is still a box.
+      std::vector<std::pair<int, int>> sides;  // x of each side's left and right edge
+      if (left) sides.emplace_back(std::min(left->box.x, x0), left->box.x + left->box.width);
+      for (const Rule* v : inner) sides.emplace_back(v->box.x, v->box.x + v->box.width);
+      if (right && right != left)
+        sides.emplace_back(right->box.x, std::max(right->box.x + right->box.width, x1));
+      const bool closed = left && right && left != right;
+      for (std::size_t k = 1; k < sides.size(); ++k) {
+        if (sides[k].first - sides[k - 1].first < 2 * char_px) continue;
+        if (closed && sides.size() == 2) break;  // the cell is the whole frame, added below
+        frames.emplace_back(sides[k - 1].first, y0, sides[k].second - sides[k - 1].first, y1 - y0);
       }
-      if (!inner.empty() && fx1 - cell_x >= 2 * char_px)
-        frames.emplace_back(cell_x, y0, fx1 - cell_x, y1 - y0);
+      if (!closed) continue;
+      const int fx0 = sides.front().first;
+      const int fx1 = sides.back().second;
+      frames.emplace_back(fx0, y0, fx1 - fx0, y1 - y0);
       break;  // the nearest bottom rule closing this top one is found in order below
     }
   }

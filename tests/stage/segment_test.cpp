@@ -890,19 +890,24 @@ TEST(SegmentPageTest, AHeavyRuleAcrossThePageIsARuleButAShortBarIsNot) {
 }
 
 // On an old page the rules of a box seldom meet: a 1919 advert's sides stop two characters short
-// of its top and bottom rules. That is still a box (a frame, for the advert test). Where the
-// rules are only three characters apart, sides stopping short may be any rule passing by: the
-// band between two long rules is no box.
+// of its top and bottom rules, or its top and bottom stop short of its sides. That is still a box
+// (a frame, for the advert test), and so is the last box of a tier whose rules run on to the
+// page's unruled edge. Where the rules are only three characters apart, sides stopping short may
+// be any rule passing by: the band between two long rules is no box.
 TEST(SegmentPageTest, ABoxWhoseSidesStopShortOfItsCornersIsAFrame) {
   const double c = 20;  // work-scale body character
   const auto rule = [](int x, int y, int w, int h) {
     return segment::detail::Rule{cv::Rect(x, y, w, h), w > h};
   };
   std::vector<segment::detail::Rule> rules = {
-      rule(100, 100, 400, 3), rule(100, 500, 400, 3),  // a box 20 characters tall
-      rule(100, 140, 3, 320), rule(497, 140, 3, 320),  // its sides, 2 characters short each end
-      rule(600, 100, 400, 3), rule(600, 168, 400, 3),  // a band 3.4 characters tall
-      rule(600, 120, 3, 30),  rule(997, 120, 3, 30),   // short rules passing by its ends
+      rule(100, 100, 400, 3),  rule(100, 500, 400, 3),   // a box 20 characters tall
+      rule(100, 140, 3, 320),  rule(497, 140, 3, 320),   // its sides, 2 characters short each end
+      rule(600, 100, 400, 3),  rule(600, 168, 400, 3),   // a band 3.4 characters tall
+      rule(600, 120, 3, 30),   rule(997, 120, 3, 30),    // short rules passing by its ends
+      rule(1140, 100, 320, 3), rule(1140, 500, 320, 3),  // top and bottom 2 characters short
+      rule(1100, 100, 3, 403), rule(1497, 100, 3, 403),  // of the sides
+      rule(100, 600, 1400, 3), rule(100, 900, 1400, 3),  // a tier with no rule at its left end,
+      rule(900, 600, 3, 303),  rule(1497, 600, 3, 303),  // its last box closed at the right
   };
   const auto frames = segment::detail::find_frames(rules, c);
   const auto near = [](const cv::Rect& a, const cv::Rect& b) {
@@ -913,7 +918,15 @@ TEST(SegmentPageTest, ABoxWhoseSidesStopShortOfItsCornersIsAFrame) {
                           [&](const cv::Rect& f) { return near(f, cv::Rect(100, 100, 400, 403)); }),
             1);
   EXPECT_EQ(
-      std::count_if(frames.begin(), frames.end(), [](const cv::Rect& f) { return f.x >= 590; }), 0);
+      std::count_if(frames.begin(), frames.end(),
+                    [&](const cv::Rect& f) { return near(f, cv::Rect(1100, 100, 400, 403)); }),
+      1);
+  EXPECT_EQ(std::count_if(frames.begin(), frames.end(),
+                          [&](const cv::Rect& f) { return near(f, cv::Rect(900, 600, 600, 303)); }),
+            1);
+  EXPECT_EQ(std::count_if(frames.begin(), frames.end(),
+                          [](const cv::Rect& f) { return f.x >= 590 && f.x < 1050 && f.y < 300; }),
+            0);
 }
 
 // Down a headline of two lines the leading is narrow enough to mend, and strokes of characters
