@@ -831,6 +831,15 @@ TEST(SegmentPageTest, ARunThatWandersUpAndDownIsNoRule) {
   EXPECT_EQ(wandering, 0);
 }
 
+// How many horizontal rules of `rules` have their top in rows [y0, y1] and are at least
+// `min_width` long.
+int horizontal_rules_in(const std::vector<segment::detail::Rule>& rules, int y0, int y1,
+                        int min_width = 0) {
+  return static_cast<int>(std::count_if(rules.begin(), rules.end(), [&](const auto& r) {
+    return r.horizontal && r.box.y >= y0 && r.box.y <= y1 && r.box.width >= min_width;
+  }));
+}
+
 // A decorative border is a straight rule with scallops along both its sides (the double rule
 // between the 1940 fold's title column and its columns). The scallops crowd it like the strokes
 // around a chain of glyph strokes, but no such chain runs on for a column's length: the border is
@@ -854,15 +863,8 @@ TEST(SegmentPageTest, AScallopedBorderIsARuleButAFewGlyphStrokesAreNot) {
   }
   segment::Options options;
   const auto rules = segment::detail::find_rules(ink, c, options, {});
-  int border = 0;
-  int strokes = 0;
-  for (const auto& r : rules) {
-    if (!r.horizontal) continue;
-    if (r.box.y >= 95 && r.box.y <= 105 && r.box.width >= 1200) ++border;
-    if (r.box.y >= 205 && r.box.y < 240) ++strokes;
-  }
-  EXPECT_EQ(border, 1);
-  EXPECT_EQ(strokes, 0);
+  EXPECT_EQ(horizontal_rules_in(rules, 95, 105, 1200), 1);  // the border
+  EXPECT_EQ(horizontal_rules_in(rules, 205, 239), 0);       // the glyph strokes
 }
 
 // The rule under an old page's running header is heavy: 0.6 characters on the 1919 晶報, over
@@ -878,15 +880,8 @@ TEST(SegmentPageTest, AHeavyRuleAcrossThePageIsARuleButAShortBarIsNot) {
   cv::rectangle(ink, cv::Rect(50, 200, 200, 13), white, cv::FILLED);  // 10 characters long
   segment::Options options;
   const auto rules = segment::detail::find_rules(ink, c, options, {});
-  int heavy = 0;
-  int bar = 0;
-  for (const auto& r : rules) {
-    if (!r.horizontal) continue;
-    if (r.box.y >= 75 && r.box.y <= 85 && r.box.width >= 1200) ++heavy;
-    if (r.box.y >= 195 && r.box.y < 215) ++bar;
-  }
-  EXPECT_EQ(heavy, 1);
-  EXPECT_EQ(bar, 0);
+  EXPECT_EQ(horizontal_rules_in(rules, 75, 85, 1200), 1);  // the heavy rule
+  EXPECT_EQ(horizontal_rules_in(rules, 195, 214), 0);      // the short bar
 }
 
 // On an old page the rules of a box seldom meet: a 1919 advert's sides stop two characters short
