@@ -200,7 +200,9 @@ std::vector<TextLine> find_lines(const cv::Mat& ink, double char_px, const Optio
             [&](std::size_t a, std::size_t b) { return pieces[a].y < pieces[b].y; });
   auto flanked = [&](int x0, int x1, int y0, int y1) {
     const double band = 3.0 * char_px;
+    const bool body_row = y1 - y0 <= 1.3 * char_px;
     int left = 0;
+    int left_near = 0;  // lines ending up to 1.5 characters short of the gap's start
     int right = 0;
     int right_flush = 0;  // lines starting exactly at the gap's end: a column's left edge
     for (std::size_t k : by_top) {
@@ -210,9 +212,16 @@ std::vector<TextLine> find_lines(const cv::Mat& ink, double char_px, const Optio
       if (r.y < y1 && r.y + r.height > y0) continue;  // the gap's own row
       const int rx1 = r.x + r.width;
       if (rx1 >= x0 - 1.0 * char_px && rx1 <= x0 + 0.5 * char_px) ++left;
+      if (rx1 >= x0 - 1.5 * char_px && rx1 <= x0 + 0.5 * char_px) ++left_near;
       if (r.x >= x1 - 0.5 * char_px && r.x <= x1 + 3.0 * char_px) ++right;
       if (std::abs(r.x - x1) <= 0.4 * char_px) ++right_flush;
-      if ((left >= 1 && right >= 1) || right_flush >= 2) return true;
+      // A column's last line may run a character past the lines above it (a character squeezed
+      // in, punctuation hanging into the gutter): then, in a row of body type, a line ending
+      // near the gap and one starting exactly at its end still make it a gutter. (Over a
+      // gutter, the space before a quotation mark in a headline is as wide.)
+      if ((left >= 1 && right >= 1) || right_flush >= 2 ||
+          (body_row && left_near >= 1 && right_flush >= 1))
+        return true;
     }
     return false;
   };

@@ -804,6 +804,43 @@ TEST(SegmentPageTest, AGutterEndsAtABrokenOffStroke) {
   }
 }
 
+// Two columns ending on the same row, the left one's last line running a character past its
+// other lines (a character squeezed in) and the line above it a paragraph's short end: in that
+// row the gap to the right column is only 1.25 characters and no line of the left column ends
+// near it. The right column's lines start flush at the gap's end, so it is still the gutter and
+// the two last lines stay apart (dev seed 98 page 1 read two columns as one region).
+TEST(SegmentPageTest, AGutterHoldsBesideALastLineRunningPastItsColumn) {
+  const int c = static_cast<int>(kChar);
+  cv::Mat ink = cv::Mat::zeros(900, 1200, CV_8UC1);
+  cv::RNG rng(98);
+  auto glyph = [&](int x, int y) { draw_joined_glyph(ink, x, y, c, rng); };
+  const int per_line = 12;
+  const int pitch = c + c / 2;
+  const int xl = 100;
+  const int xr = xl + per_line * c + 245 * c / 100;  // a gutter of 2.45 characters
+  const int lines = 10;
+  for (int l = 0; l < lines; ++l) {
+    const int y = 150 + l * pitch;
+    const bool last = l == lines - 1;
+    const int left_count = l == lines - 2 ? 5 : per_line;  // a paragraph ends above the last line
+    for (int k = 0; k < left_count; ++k) glyph(xl + k * c, y);
+    if (last) glyph(xl + per_line * c + c / 5, y);  // the character squeezed in
+    const int indent = l == lines - 3 ? 2 : 0;      // the right column's paragraph start
+    for (int k = indent; k < per_line; ++k) glyph(xr + k * c, y);
+  }
+  double char_px = 0;
+  const int row = 150 + (lines - 1) * pitch;
+  const auto found = lines_in_rows(ink, row, row + c, char_px);
+  ASSERT_GT(char_px, 0.6 * c);
+  EXPECT_FALSE(found.empty());
+  for (const auto& line : found) {
+    const bool left = line.box.x + line.box.width <= xr - c / 2;
+    const bool right = line.box.x >= xr - c / 4;
+    EXPECT_TRUE(left || right) << "a line from x " << line.box.x << " to "
+                               << line.box.x + line.box.width << " spans the gutter";
+  }
+}
+
 // Strokes of a row of glyphs over a faint bleed-through rule can chain into one long run. It
 // wanders up and down by more than its own thickness, where a rule, straight or slanted by a
 // degree, keeps its depth: only the rules are found (dev seed 72 page 1 lost half a line of type
