@@ -99,8 +99,8 @@ void find_one_way(const cv::Mat& ink, bool horizontal, bool dashed, double char_
     if (len < min_length) continue;
     const double thickness = stats.at<int>(i, cv::CC_STAT_AREA) / len;
     // A long run that is thick on average is a bar or a dark photo edge, not a rule; a slanted
-    // rule is thin but spans a few rows.
-    // A run many characters long may be heavier: the thick rule under an old page's header.
+    // rule is thin but spans a few rows. A run many characters long may be heavier: the thick
+    // rule under an old page's header.
     const double heaviest =
         len >= kColumnLongChars * char_px ? std::max(max_thickness, 0.8 * char_px) : max_thickness;
     if (thickness > heaviest || across > 4 * heaviest) continue;
@@ -199,7 +199,8 @@ std::vector<cv::Rect> find_frames(const std::vector<Rule>& rules, double char_px
   // on a tall box by up to a quarter of its height and two and a half characters.
   auto reach = [&](int from, int to) { return std::clamp(0.25 * (to - from), tol, 2.5 * char_px); };
   auto covers = [&](const Rule& v, int y0, int y1) {
-    return v.box.y <= y0 + reach(y0, y1) && v.box.y + v.box.height >= y1 - reach(y0, y1);
+    const double r = reach(y0, y1);
+    return v.box.y <= y0 + r && v.box.y + v.box.height >= y1 - r;
   };
   for (std::size_t i = 0; i < hs.size(); ++i) {
     for (std::size_t j = 0; j < hs.size(); ++j) {
@@ -238,10 +239,13 @@ std::vector<cv::Rect> find_frames(const std::vector<Rule>& rules, double char_px
       if (right && right != left)
         sides.emplace_back(right->box.x, std::max(right->box.x + right->box.width, x1));
       const bool closed = left && right && left != right;
-      for (std::size_t k = 1; k < sides.size(); ++k) {
-        if (sides[k].first - sides[k - 1].first < 2 * char_px) continue;
-        if (closed && sides.size() == 2) break;  // the cell is the whole frame, added below
-        frames.emplace_back(sides[k - 1].first, y0, sides[k].second - sides[k - 1].first, y1 - y0);
+      // A closed frame of two sides is one cell, the whole frame, added below.
+      if (!closed || sides.size() > 2) {
+        for (std::size_t k = 1; k < sides.size(); ++k) {
+          if (sides[k].first - sides[k - 1].first < 2 * char_px) continue;
+          frames.emplace_back(sides[k - 1].first, y0, sides[k].second - sides[k - 1].first,
+                              y1 - y0);
+        }
       }
       if (!closed) continue;
       const int fx0 = sides.front().first;

@@ -22,9 +22,8 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "core/issue.hpp"
-#include "ingest/ingest.hpp"
-#include "preprocess/preprocess.hpp"
 #include "segment/segment.hpp"
+#include "segment_scan.hpp"
 
 namespace bs = broadsheet;
 
@@ -48,20 +47,18 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: mask-score IMAGE MASK\n");
     return 2;
   }
-  const auto image = bs::ingest::load_page(argv[1]);
-  if (!image) {
-    std::fprintf(stderr, "%s\n", image.error().describe().c_str());
-    return 1;
-  }
   const cv::Mat mask = cv::imread(argv[2], cv::IMREAD_COLOR);
   if (mask.empty()) {
     std::fprintf(stderr, "%s: cannot read the mask (a PNG or JPEG the size of the scan)\n",
                  argv[2]);
     return 1;
   }
-  if (mask.size() != image->gray.size()) {
+  const auto segmented = bs::tools::segment_scan(argv[1]);
+  if (!segmented) return 1;
+  const cv::Mat& gray = segmented->image.gray;
+  if (mask.size() != gray.size()) {
     std::fprintf(stderr, "%s: the mask is %dx%d, the scan %dx%d; they must be the same size\n",
-                 argv[2], mask.cols, mask.rows, image->gray.cols, image->gray.rows);
+                 argv[2], mask.cols, mask.rows, gray.cols, gray.rows);
     return 1;
   }
   // Orange (255, 165, 0) and purple (128, 0, 128), in OpenCV's BGR order, with some tolerance
@@ -70,11 +67,6 @@ int main(int argc, char** argv) {
   cv::inRange(mask, cv::Scalar(0, 120, 200), cv::Scalar(80, 210, 255), article);
   cv::inRange(mask, cv::Scalar(90, 0, 90), cv::Scalar(170, 60, 170), head);
 
-  const auto clean = bs::preprocess::clean_page(*image);
-  if (!clean) {
-    std::fprintf(stderr, "%s\n", clean.error().describe().c_str());
-    return 1;
-  }
   cv::Mat text = cv::Mat::zeros(mask.size(), CV_8UC1);
   cv::Mat heads = cv::Mat::zeros(mask.size(), CV_8UC1);
   cv::Mat adverts = cv::Mat::zeros(mask.size(), CV_8UC1);
@@ -82,18 +74,13 @@ int main(int argc, char** argv) {
   int half = 0;
   int tall = 0;
   std::map<std::string, int> tall_kinds;
-  for (const bs::preprocess::CleanPage& page : *clean) {
+  for (const bs::segment::PageLayout& layout : segmented->pages) {
     ++half;
-    const auto layout = bs::segment::segment_page(page, half);
-    if (!layout) {
-      std::fprintf(stderr, "%s\n", layout.error().describe().c_str());
-      return 1;
-    }
     cv::Rect area;
-    for (const bs::Region& r : layout->regions)
+    for (const bs::Region& r : layout.regions)
       area |= cv::Rect(r.bbox.x, r.bbox.y, r.bbox.w, r.bbox.h);
     std::printf("page %d: regions over x %d..%d of the scan\n", half, area.x, area.x + area.width);
-    for (const bs::Region& r : layout->regions) {
+    for (const bs::Region& r : layout.regions) {
       const cv::Rect box = cv::Rect(r.bbox.x, r.bbox.y, r.bbox.w, r.bbox.h) & scan;
       if (box.area() <= 0) continue;
       if (is_text(r.kind)) text(box).setTo(255);

@@ -14,9 +14,8 @@
 #include <opencv2/core.hpp>
 
 #include "core/issue.hpp"
-#include "ingest/ingest.hpp"
-#include "preprocess/preprocess.hpp"
 #include "segment/segment.hpp"
+#include "segment_scan.hpp"
 
 namespace bs = broadsheet;
 namespace fs = std::filesystem;
@@ -29,41 +28,28 @@ int main(int argc, char** argv) {
   const fs::path path = argv[1];
   const fs::path out = argv[2];
   const int max_side = argc > 3 ? std::max(200, std::atoi(argv[3])) : 2000;
-  const auto image = bs::ingest::load_page(path);
-  if (!image) {
-    std::fprintf(stderr, "%s\n", image.error().describe().c_str());
-    return 1;
-  }
-  const auto clean = bs::preprocess::clean_page(*image);
-  if (!clean) {
-    std::fprintf(stderr, "%s\n", clean.error().describe().c_str());
-    return 1;
-  }
+  const auto scan = bs::tools::segment_scan(path);
+  if (!scan) return 1;
   fs::create_directories(out);
   int half = 0;
-  for (const bs::preprocess::CleanPage& page : *clean) {
+  for (const bs::segment::PageLayout& layout : scan->pages) {
     ++half;
-    const auto layout = bs::segment::segment_page(page, half);
-    if (!layout) {
-      std::fprintf(stderr, "%s\n", layout.error().describe().c_str());
-      return 1;
-    }
     std::map<std::string, int> kinds;
-    for (const bs::Region& r : layout->regions) ++kinds[std::string(bs::to_string(r.kind))];
+    for (const bs::Region& r : layout.regions) ++kinds[std::string(bs::to_string(r.kind))];
     fmt::print("{} page {}: {} body {:.1f} px, {} columns:", path.filename().string(), half,
-               layout->direction == bs::Direction::Vertical ? "vertical" : "horizontal",
-               layout->body_char_px, layout->columns);
+               layout.direction == bs::Direction::Vertical ? "vertical" : "horizontal",
+               layout.body_char_px, layout.columns);
     for (const auto& [kind, n] : kinds) fmt::print(" {} {}", kind, n);
     fmt::print("\n");
-    for (const std::string& note : layout->notes) fmt::print("  note: {}\n", note);
+    for (const std::string& note : layout.notes) fmt::print("  note: {}\n", note);
     // Drawn over the part of the scan this page's regions cover (a fold holds two pages).
-    bs::segment::PageLayout shown = *layout;
+    bs::segment::PageLayout shown = layout;
     cv::Rect area;
     for (const bs::Region& r : shown.regions)
       area |= cv::Rect(r.bbox.x, r.bbox.y, r.bbox.w, r.bbox.h);
     area = area.area() > 0 ? (area + cv::Size(40, 40)) - cv::Point(20, 20) : cv::Rect();
-    area &= cv::Rect(0, 0, image->gray.cols, image->gray.rows);
-    if (area.area() <= 0) area = cv::Rect(0, 0, image->gray.cols, image->gray.rows);
+    area &= cv::Rect(0, 0, scan->image.gray.cols, scan->image.gray.rows);
+    if (area.area() <= 0) area = cv::Rect(0, 0, scan->image.gray.cols, scan->image.gray.rows);
     if (argc > 7) {
       const auto part = [&](int k, int whole) { return std::atoi(argv[k]) * whole / 100; };
       area = cv::Rect(area.x + part(4, area.width), area.y + part(5, area.height),
@@ -75,7 +61,7 @@ int main(int argc, char** argv) {
       r.bbox.y -= area.y;
     }
     const fs::path file = out / fmt::format("{}-{}.png", path.stem().string(), half);
-    if (auto written = bs::segment::write_overlay(image->gray(area), shown, file, max_side);
+    if (auto written = bs::segment::write_overlay(scan->image.gray(area), shown, file, max_side);
         !written) {
       std::fprintf(stderr, "%s\n", written.error().describe().c_str());
       return 1;
