@@ -205,22 +205,35 @@ std::vector<TextLine> find_lines(const cv::Mat& ink, double char_px, const Optio
     int left_near = 0;  // lines ending up to 1.5 characters short of the gap's start
     int right = 0;
     int right_flush = 0;  // lines starting exactly at the gap's end: a column's left edge
+    int rows = 0;         // rows with a line ending or starting beside the gap
+    int row_y = 0;
     for (std::size_t k : by_top) {
       const cv::Rect& r = pieces[k];
       if (r.y > y1 + band) break;
       if (r.y + r.height < y0 - band || r.height > 1.15 * char_px) continue;
       if (r.y < y1 && r.y + r.height > y0) continue;  // the gap's own row
       const int rx1 = r.x + r.width;
-      if (rx1 >= x0 - 1.0 * char_px && rx1 <= x0 + 0.5 * char_px) ++left;
-      if (rx1 >= x0 - 1.5 * char_px && rx1 <= x0 + 0.5 * char_px) ++left_near;
-      if (r.x >= x1 - 0.5 * char_px && r.x <= x1 + 3.0 * char_px) ++right;
+      const bool ends_at = rx1 >= x0 - 1.5 * char_px && rx1 <= x0 + 0.5 * char_px;
+      const bool starts_at = r.x >= x1 - 0.5 * char_px && r.x <= x1 + 3.0 * char_px;
+      if (!ends_at && !starts_at) continue;
+      if (rx1 >= x0 - 1.0 * char_px) left += ends_at ? 1 : 0;
+      left_near += ends_at ? 1 : 0;
+      right += starts_at ? 1 : 0;
       if (std::abs(r.x - x1) <= 0.4 * char_px) ++right_flush;
+      if (rows == 0 || r.y > row_y + 0.5 * char_px) {
+        ++rows;
+        row_y = r.y;
+      }
+      // A gutter has its columns on more than one row. In one row alone, the space after a
+      // comma can line up with a gap in a line standing by itself over the column (a
+      // right-aligned jump line with white above it, a 二 between two of its characters too
+      // thin to survive binarisation).
       // A column's last line may run a character past the lines above it (a character squeezed
       // in, punctuation hanging into the gutter): then, in a row of body type, a line ending
       // near the gap and one starting exactly at its end still make it a gutter. (Over a
       // gutter, the space before a quotation mark in a headline is as wide.)
-      if ((left >= 1 && right >= 1) || right_flush >= 2 ||
-          (body_row && left_near >= 1 && right_flush >= 1))
+      if (right_flush >= 2 || (rows >= 2 && ((left >= 1 && right >= 1) ||
+                                             (body_row && left_near >= 1 && right_flush >= 1))))
         return true;
     }
     return false;

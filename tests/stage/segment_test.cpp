@@ -841,6 +841,65 @@ TEST(SegmentPageTest, AGutterHoldsBesideALastLineRunningPastItsColumn) {
   }
 }
 
+// A jump line standing alone at the top of a column, right-aligned, with white above it: the thin
+// 二 of （上接第二版） lost to the binariser leaves a gap of 0.8 characters in it, and in the
+// line under it the space after a comma lines up with that gap. One row with a line ending at a
+// gap and one starting after it is no gutter: the jump line stays one line, and the gutter to the
+// next column, whose line runs level with the jump line, still holds (dev seed 108's taiyuan-ribao
+// page 3 cut its （上接第二版） in two and joined 二版） to the next column's line).
+TEST(SegmentPageTest, AGapInALoneLineOverACommaIsNoGutter) {
+  const int c = static_cast<int>(kChar);
+  cv::Mat ink = cv::Mat::zeros(1000, 1200, CV_8UC1);
+  cv::RNG rng(108);
+  auto glyph = [&](double cell, int y) {
+    draw_joined_glyph(ink, static_cast<int>(std::lround(cell * c)), y, c, rng);
+  };
+  const int per_line = 12;
+  const int pitch = c + c / 2;
+  const double xl = 100.0 / c;          // the left column's left edge, in characters
+  const double xr = xl + per_line + 1;  // a gutter of one character
+  const int lone = 7;
+  const int comma_row = lone + 1;
+  for (int l = 0; l < 14; ++l) {
+    const int y = 150 + l * pitch;
+    for (int k = 0; k < per_line; ++k) glyph(xr + k, y);  // the next column runs on
+    if (l > 3 && l < lone) continue;                      // white over the jump line
+    if (l == lone) {
+      for (int k = 0; k < 4; ++k) glyph(xl + 4.4 + k, y);  // （上接第
+      for (int k = 0; k < 3; ++k) glyph(xl + 9 + k, y);    // 版） after the lost 二
+      continue;
+    }
+    if (l == comma_row) {
+      for (int k = 0; k < 8; ++k) glyph(xl + k, y);
+      const int comma_x = static_cast<int>(std::lround((xl + 8.25) * c));
+      cv::circle(ink, {comma_x, y + c - c / 6}, c / 8, cv::Scalar(255), cv::FILLED);
+      for (int k = 9; k < per_line; ++k) glyph(xl + k, y);
+      continue;
+    }
+    for (int k = 0; k < per_line; ++k) glyph(xl + k, y);
+  }
+  double char_px = 0;
+  const int row = 150 + lone * pitch;
+  const auto found = lines_in_rows(ink, row, row + c, char_px);
+  ASSERT_GT(char_px, 0.6 * c);
+  const int left_start = static_cast<int>((xl + 4.4) * c);
+  const int left_end = static_cast<int>((xl + per_line) * c);
+  const int gutter_end = static_cast<int>(xr * c);
+  int jump_lines = 0;
+  for (const auto& line : found) {
+    const int x0 = line.box.x;
+    const int x1 = line.box.x + line.box.width;
+    EXPECT_TRUE(x1 <= left_end || x0 >= gutter_end)
+        << "a line from x " << x0 << " to " << x1 << " spans the gutter";
+    if (x1 <= left_end) {
+      ++jump_lines;
+      EXPECT_LE(x0, left_start + c / 4);
+      EXPECT_GE(x1, left_end - c / 2) << "the jump line is cut at x " << x1;
+    }
+  }
+  EXPECT_EQ(jump_lines, 1);
+}
+
 // Strokes of a row of glyphs over a faint bleed-through rule can chain into one long run. It
 // wanders up and down by more than its own thickness, where a rule, straight or slanted by a
 // degree, keeps its depth: only the rules are found (dev seed 72 page 1 lost half a line of type
