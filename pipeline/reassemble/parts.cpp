@@ -193,9 +193,44 @@ bool opens_with_dash(std::string_view text) {
          (s.substr(0, 2) == U"一一" || s.substr(0, 2) == U"--" || s.substr(0, 2) == U"－－");
 }
 
-/// The lines of a headline block from the first after its top line that opens with a dash to
-/// its end (——記者手記: a subheadline segment read with the headline), as display text.
-std::optional<std::string> dashed_tail(const Region& r) {
+/// 鞠振出席並講話, 王琳玉、李明主持: the note under a report's headline of who attended,
+/// chaired or spoke: one to three names of two to four characters, then what they did. Set
+/// under the headline in display type, it is the subheadline, never the headline's second deck.
+bool is_attendance_note(std::string_view text) {
+  std::u32string s;
+  for (char32_t c : text::to_u32(text))
+    if (!text::is_space(c)) s += c;
+  static constexpr std::u32string_view kDid[] = {
+      U"出席並講話",     U"出席并讲话",     U"出席並致辭", U"出席并致辞",
+      U"出席會議並講話", U"出席会议并讲话", U"出席",       U"主持",
+      U"講話",           U"讲话",           U"致辭",       U"致辞"};
+  for (std::u32string_view did : kDid) {
+    if (s.size() <= did.size() || !std::u32string_view(s).ends_with(did)) continue;
+    const std::u32string_view names = std::u32string_view(s).substr(0, s.size() - did.size());
+    int run = 0;
+    int count = 0;
+    bool ok = true;
+    for (std::size_t i = 0; i <= names.size() && ok; ++i) {
+      const bool end = i == names.size() || names[i] == U'、' || names[i] == U'，';
+      if (!end) {
+        ok = text::is_cjk(names[i]);
+        ++run;
+        continue;
+      }
+      ok = run >= 2 && run <= 4;
+      ++count;
+      run = 0;
+    }
+    if (ok && count <= 3) return true;
+  }
+  return false;
+}
+
+/// The lines at the foot of a headline block that are its subheadline, as display text: from the
+/// first after its top line that opens with a dash to its end (——記者手記), or else its last line
+/// when that is an attendance note (董建平出席並講話): a subheadline segment read with the
+/// headline.
+std::optional<std::string> subheadline_tail(const Region& r) {
   for (std::size_t k = 1; k < r.lines.size(); ++k) {
     if (!opens_with_dash(r.lines[k].text)) continue;
     std::string tail;
@@ -203,6 +238,10 @@ std::optional<std::string> dashed_tail(const Region& r) {
     tail = display_text(tail);
     if (tail.empty()) return std::nullopt;
     return tail;
+  }
+  if (r.lines.size() >= 2 && is_attendance_note(r.lines.back().text)) {
+    std::string tail = display_text(r.lines.back().text);
+    if (!tail.empty()) return tail;
   }
   return std::nullopt;
 }
@@ -755,11 +794,17 @@ class PageGrouper {
     if (!decks.empty() && !cur_.subs.empty() && cur_.late.empty()) {
       const Region& sub = page_.regions[cur_.subs.front()];
       const double c = char_px(sub);
-      if (!opens_with_dash(sub.text) && c >= kDeckBodyRatio * body_px_ &&
+      if (!opens_with_dash(sub.text) && !is_attendance_note(sub.text) &&
+          c >= kDeckBodyRatio * body_px_ &&
           c >= kDeckHeadlineRatio * char_px(page_.regions[decks.back()])) {
         decks.push_back(cur_.subs.front());
         subs.erase(subs.begin());
       }
+    }
+    // An attendance note segment took for a second deck is the subheadline.
+    if (decks.size() >= 2 && is_attendance_note(page_.regions[decks.back()].text)) {
+      subs.insert(subs.begin(), decks.back());
+      decks.pop_back();
     }
     std::optional<std::string> inner_kicker;
     if (!decks.empty()) {
@@ -775,9 +820,10 @@ class PageGrouper {
       }
     }
     if (!subs.empty()) part.subheadline = joined_display(page_, subs);
-    // A line opening with a dash at the foot of the headline block is the subheadline.
+    // A line opening with a dash, or an attendance note, at the foot of the headline block is
+    // the subheadline.
     if (part.headline && !decks.empty()) {
-      if (std::optional<std::string> tail = dashed_tail(page_.regions[decks.back()])) {
+      if (std::optional<std::string> tail = subheadline_tail(page_.regions[decks.back()])) {
         std::string& head = *part.headline;
         if (head.size() > tail->size() && head.ends_with(*tail)) {
           head.erase(head.size() - tail->size());

@@ -1169,6 +1169,51 @@ TEST(ReassembleTest, TakesALargeSubheadlineWithoutADashForASecondDeck) {
   EXPECT_EQ(out.articles[1].subheadline, "——200餘名農技人員深入田間地頭");
 }
 
+// Under a report's headline, who attended or chaired (鞠振出席並講話 on the seed page) is its
+// subheadline, set in display type as large as a second deck. Read in one block with the
+// headline, as a deck of its own, or as a large subheadline, it stays out of the headline; a
+// second deck that merely ends in such a word, or a headline that is one, is left as it is (dev
+// seeds 94-129: 董建平出席並講話, 譚嘉欣出席並講話, 高濤軍主持 were read into headlines).
+TEST(ReassembleTest, AnAttendanceNoteUnderAHeadlineIsItsSubheadline) {
+  Issue in;
+  Region head = region("p1-r1", RegionKind::Headline, {column_x(0) + 40, 200, 720, 130},
+                       "膠囊內鏡讓檢查更輕鬆\n董建平出席並講話");
+  head.lines = {{{column_x(0) + 40, 200, 720, 70}, "膠囊內鏡讓檢查更輕鬆", 0.9},
+                {{column_x(0) + 220, 285, 360, 45}, "董建平出席並講話", 0.9}};
+  in.pages.push_back(page(
+      0, {head, column("p1-r2", 0, 400, "本報訊 市人民醫院近日引進膠囊內鏡檢查設備。", true, true),
+          line("p1-r3", RegionKind::Headline, column_x(2), 200, "全市重點項目建設工作會議召開", 48),
+          line("p1-r4", RegionKind::Headline, column_x(2) + 40, 260, "確保全年目標任務完成", 36),
+          line("p1-r5", RegionKind::Headline, column_x(2) + 60, 310, "王琳玉、李明出席", 36),
+          column("p1-r6", 2, 400, "本報訊 8月6日，全市重點項目建設工作會議召開。", true, true)}));
+  in.pages.push_back(
+      page(1, {header("p2-r1", 2),
+               line("p2-r2", RegionKind::Headline, 400, 300, "孟縣金融服務示范縣簽約儀式舉行", 70),
+               line("p2-r3", RegionKind::Subheadline, 500, 380, "鞠振出席並講話", 56),
+               column("p2-r4", 0, 460,
+                      "本報訊 8月6日，孟縣建設綜合金融一體化服務示范縣簽約儀式舉行。", true, true),
+               line("p2-r5", RegionKind::Headline, column_x(3), 300, "抓項目 促發展", 70),
+               line("p2-r6", RegionKind::Headline, column_x(3), 380, "各級領導幹部帶頭講話", 50),
+               column("p2-r7", 3, 460, "本報訊 全市上下掀起項目建設熱潮。", true, true)}));
+  const Issue out = run(in);
+  const Article* endoscope = find_article(out, "膠囊內鏡");
+  ASSERT_NE(endoscope, nullptr);
+  EXPECT_EQ(endoscope->headline, "膠囊內鏡讓檢查更輕鬆");
+  EXPECT_EQ(endoscope->subheadline, "董建平出席並講話");
+  const Article* meeting = find_article(out, "工作會議召開");
+  ASSERT_NE(meeting, nullptr);
+  EXPECT_EQ(meeting->headline, "全市重點項目建設工作會議召開 確保全年目標任務完成");
+  EXPECT_EQ(meeting->subheadline, "王琳玉、李明出席");
+  const Article* signing = find_article(out, "簽約儀式");
+  ASSERT_NE(signing, nullptr);
+  EXPECT_EQ(signing->headline, "孟縣金融服務示范縣簽約儀式舉行");
+  EXPECT_EQ(signing->subheadline, "鞠振出席並講話");
+  const Article* projects = find_article(out, "抓項目");
+  ASSERT_NE(projects, nullptr);
+  EXPECT_EQ(projects->headline, "抓項目 促發展 各級領導幹部帶頭講話");
+  EXPECT_FALSE(projects->subheadline.has_value());
+}
+
 TEST(ReassembleTest, FoldsASectionLabelReadAsAHeadlineIntoTheStoryUnderIt) {
   Issue in;
   in.pages.push_back(page(
