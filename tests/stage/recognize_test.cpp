@@ -254,6 +254,29 @@ TEST_F(RecognizeTest, ReadsDisplayTypeLineByLine) {
   expect_characters_follow_lines(lead, Direction::Horizontal);
 }
 
+// A headline in a heavy black face cut tight from the cleaned page (dev seed 96, taiyuan-ribao
+// page 3): Tesseract's line finding finds no line in it (nor in PSM 6 or 7), so line by line
+// nothing was read. Its line is then found from the rows its ink runs along.
+TEST_F(RecognizeTest, ReadsHeavyDisplayTypeTheLayoutFindsNoLineIn) {
+  const fs::path image =
+      fs::path(test::kSourceDir) / "tests" / "fixtures" / "pages" / "heavy-headline.png";
+  auto page = ingest::load_page(image);
+  ASSERT_TRUE(page) << page.error().describe();
+  auto engine = TesseractEngine::create(options());
+  ASSERT_TRUE(engine) << engine.error().describe();
+  const std::vector<RegionRequest> requests = {{Box{0, 0, 824, 94}, ReadMode::DisplayLines}};
+  auto read = (*engine)->read_regions(page->gray, 300, requests);
+  ASSERT_TRUE(read) << read.error().describe();
+  ASSERT_EQ(read->size(), 1u);
+  const auto want = text::comparable("膠囊內鏡讓檢查更輕鬆");
+  const auto got = text::comparable((*read)[0].text);
+  EXPECT_LE(static_cast<double>(text::edit_distance(want, got)),
+            0.2 * static_cast<double>(want.size()))
+      << (*read)[0].text;
+  ASSERT_FALSE((*read)[0].lines.empty());
+  expect_characters_follow_lines((*read)[0], Direction::Horizontal);
+}
+
 // A vertical column (right-to-left, top-to-bottom) is read with chi_tra_vert: chi_tra in PSM 5
 // reads such a column at a CER near 0.95 (models/README.md).
 TEST_F(RecognizeTest, ReadsAVerticalColumnWithTheVerticalModel) {
