@@ -197,33 +197,30 @@ bool opens_with_dash(std::string_view text) {
 /// chaired or spoke: one to three names of two to four characters, then what they did. Set
 /// under the headline in display type, it is the subheadline, never the headline's second deck.
 bool is_attendance_note(std::string_view text) {
-  std::u32string s;
-  for (char32_t c : text::to_u32(text))
-    if (!text::is_space(c)) s += c;
+  const std::u32string s = text::strip_space(text::to_u32(text));
   static constexpr std::u32string_view kDid[] = {
       U"出席並講話",     U"出席并讲话",     U"出席並致辭", U"出席并致辞",
       U"出席會議並講話", U"出席会议并讲话", U"出席",       U"主持",
       U"講話",           U"讲话",           U"致辭",       U"致辞"};
-  for (std::u32string_view did : kDid) {
-    if (s.size() <= did.size() || !std::u32string_view(s).ends_with(did)) continue;
-    const std::u32string_view names = std::u32string_view(s).substr(0, s.size() - did.size());
-    int run = 0;
+  // Names of two to four characters, parted by 、 (or a comma OCR read for it).
+  auto are_names = [](std::u32string_view names) {
     int count = 0;
-    bool ok = true;
-    for (std::size_t i = 0; i <= names.size() && ok; ++i) {
-      const bool end = i == names.size() || names[i] == U'、' || names[i] == U'，';
-      if (!end) {
-        ok = text::is_cjk(names[i]);
-        ++run;
-        continue;
-      }
-      ok = run >= 2 && run <= 4;
-      ++count;
-      run = 0;
+    for (std::size_t start = 0; start <= names.size(); ++count) {
+      std::size_t end = names.find_first_of(U"、，", start);
+      if (end == std::u32string_view::npos) end = names.size();
+      const std::u32string_view name = names.substr(start, end - start);
+      if (name.size() < 2 || name.size() > 4 ||
+          !std::all_of(name.begin(), name.end(), text::is_cjk))
+        return false;
+      start = end + 1;
     }
-    if (ok && count <= 3) return true;
-  }
-  return false;
+    return count <= 3;
+  };
+  const std::u32string_view sv(s);
+  return std::any_of(std::begin(kDid), std::end(kDid), [&](std::u32string_view did) {
+    return sv.size() > did.size() && sv.ends_with(did) &&
+           are_names(sv.substr(0, sv.size() - did.size()));
+  });
 }
 
 /// The lines at the foot of a headline block that are its subheadline, as display text: from the

@@ -120,37 +120,29 @@ std::vector<Glyph> read_symbols(const tesseract::ResultIterator& line, bool vert
 /// character rather than as one (a stray 呈 made a kicker of its own and parted an article, dev
 /// seed 83).
 std::vector<Box> rows_of_ink(const cv::Mat& gray, const cv::Rect& region) {
-  std::vector<Box> lines;
   cv::Mat ink;
   cv::threshold(gray(region), ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
-  std::vector<int> counts(static_cast<std::size_t>(ink.rows), 0);
-  for (int y = 0; y < ink.rows; ++y)
-    counts[static_cast<std::size_t>(y)] = cv::countNonZero(ink.row(y));
+  cv::Mat counts;  // inked pixels per row
+  cv::reduce(ink / 255, counts, 1, cv::REDUCE_SUM, CV_32S);
   const int min_ink = std::max(2, ink.cols / 100);
   std::vector<std::pair<int, int>> runs;  // [top, bottom)
+  int tallest = 0;
   for (int y = 0; y < ink.rows;) {
-    if (counts[static_cast<std::size_t>(y)] < min_ink) {
+    if (counts.at<int>(y) < min_ink) {
       ++y;
       continue;
     }
     const int top = y;
-    while (y < ink.rows && counts[static_cast<std::size_t>(y)] >= min_ink) ++y;
+    while (y < ink.rows && counts.at<int>(y) >= min_ink) ++y;
     runs.emplace_back(top, y);
+    tallest = std::max(tallest, y - top);
   }
-  int tallest = 0;
-  for (const auto& [top, bottom] : runs) tallest = std::max(tallest, bottom - top);
+  std::vector<Box> lines;
   for (const auto& [top, bottom] : runs) {
     if (3 * (bottom - top) < tallest) continue;
-    const cv::Mat band = ink.rowRange(top, bottom);
-    int left = band.cols;
-    int right = -1;
-    for (int x = 0; x < band.cols; ++x) {
-      if (cv::countNonZero(band.col(x)) == 0) continue;
-      left = std::min(left, x);
-      right = x;
-    }
-    if (right < left || right - left + 1 < 3 * (bottom - top)) continue;
-    lines.push_back(Box{region.x + left, region.y + top, right - left + 1, bottom - top});
+    const cv::Rect inked = cv::boundingRect(ink.rowRange(top, bottom));
+    if (inked.width < 3 * (bottom - top)) continue;
+    lines.push_back(Box{region.x + inked.x, region.y + top, inked.width, bottom - top});
   }
   return lines;
 }

@@ -216,10 +216,14 @@ std::vector<TextLine> find_lines(const cv::Mat& ink, double char_px, const Optio
       const bool ends_at = rx1 >= x0 - 1.5 * char_px && rx1 <= x0 + 0.5 * char_px;
       const bool starts_at = r.x >= x1 - 0.5 * char_px && r.x <= x1 + 3.0 * char_px;
       if (!ends_at && !starts_at) continue;
-      if (rx1 >= x0 - 1.0 * char_px) left += ends_at ? 1 : 0;
-      left_near += ends_at ? 1 : 0;
-      right += starts_at ? 1 : 0;
-      if (std::abs(r.x - x1) <= 0.4 * char_px) ++right_flush;
+      if (ends_at) {
+        ++left_near;
+        if (rx1 >= x0 - 1.0 * char_px) ++left;
+      }
+      if (starts_at) {
+        ++right;
+        if (std::abs(r.x - x1) <= 0.4 * char_px) ++right_flush;
+      }
       if (rows == 0 || r.y > row_y + 0.5 * char_px) {
         ++rows;
         row_y = r.y;
@@ -228,6 +232,7 @@ std::vector<TextLine> find_lines(const cv::Mat& ink, double char_px, const Optio
       // comma can line up with a gap in a line standing by itself over the column (a
       // right-aligned jump line with white above it, a 二 between two of its characters too
       // thin to survive binarisation).
+      //
       // A column's last line may run a character past the lines above it (a character squeezed
       // in, punctuation hanging into the gutter): then, in a row of body type, a line ending
       // near the gap and one starting exactly at its end still make it a gutter. (Over a
