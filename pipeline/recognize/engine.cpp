@@ -113,37 +113,97 @@ std::vector<Glyph> read_symbols(const tesseract::ResultIterator& line, bool vert
   return glyphs;
 }
 
-/// The lines of display type in `region` of `gray`, from the rows its ink runs along: runs of
-/// inked rows (Otsu's threshold in the region), a run under a third of the tallest left out as
-/// a speck or a rule, each line's box as wide as its ink. A line must be three times as wide as
-/// it is tall, three characters or more: a speck segment took for a headline is read as no
-/// character rather than as one (a stray 呈 made a kicker of its own and parted an article, dev
-/// seed 83).
-std::vector<Box> rows_of_ink(const cv::Mat& gray, const cv::Rect& region) {
-  cv::Mat ink;
-  cv::threshold(gray(region), ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+/// The rows a region's ink runs along: runs of inked rows (Otsu's threshold in the region), a run
+/// under a third of the tallest left out as a speck or a rule.
+struct InkRows {
+  cv::Rect region;
+  cv::Mat ink;                            ///< the region, ink 255
+  std::vector<std::pair<int, int>> runs;  ///< [top, bottom) in the region's rows, top down
+
+  /// The box, in the page, of the ink in rows [top, bottom) between page columns [left, right).
+  [[nodiscard]] Box box(int top, int bottom, int left, int right) const {
+    left = std::clamp(left - region.x, 0, ink.cols);
+    right = std::clamp(right - region.x, left, ink.cols);
+    if (right <= left) return {};
+    const cv::Rect inked = cv::boundingRect(ink(cv::Range(top, bottom), cv::Range(left, right)));
+    if (inked.empty()) return {};
+    return Box{region.x + left + inked.x, region.y + top, inked.width, bottom - top};
+  }
+};
+
+InkRows ink_rows(const cv::Mat& gray, const cv::Rect& region) {
+  InkRows rows;
+  rows.region = region;
+  cv::threshold(gray(region), rows.ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
   cv::Mat counts;  // inked pixels per row
-  cv::reduce(ink / 255, counts, 1, cv::REDUCE_SUM, CV_32S);
-  const int min_ink = std::max(2, ink.cols / 100);
-  std::vector<std::pair<int, int>> runs;  // [top, bottom)
+  cv::reduce(rows.ink / 255, counts, 1, cv::REDUCE_SUM, CV_32S);
+  const int min_ink = std::max(2, rows.ink.cols / 100);
   int tallest = 0;
-  for (int y = 0; y < ink.rows;) {
+  for (int y = 0; y < rows.ink.rows;) {
     if (counts.at<int>(y) < min_ink) {
       ++y;
       continue;
     }
     const int top = y;
-    while (y < ink.rows && counts.at<int>(y) >= min_ink) ++y;
-    runs.emplace_back(top, y);
+    while (y < rows.ink.rows && counts.at<int>(y) >= min_ink) ++y;
+    rows.runs.emplace_back(top, y);
     tallest = std::max(tallest, y - top);
   }
-  std::vector<Box> lines;
-  for (const auto& [top, bottom] : runs) {
-    if (3 * (bottom - top) < tallest) continue;
-    const cv::Rect inked = cv::boundingRect(ink.rowRange(top, bottom));
-    if (inked.width < 3 * (bottom - top)) continue;
-    lines.push_back(Box{region.x + inked.x, region.y + top, inked.width, bottom - top});
+  std::erase_if(rows.runs, [&](const auto& r) { return 3 * (r.second - r.first) < tallest; });
+  return rows;
+}
+
+/// A line of display type to read, and whether it was found from its ink's rows alone.
+struct DisplayLine {
+  Box box;
+  bool from_rows = false;
+};
+
+/// The rows [top, bottom) of a run that `line` takes in: more than half of them.
+bool takes_in(const Box& line, int top, int bottom) {
+  return 2 * (std::min(bottom, line.y + line.h) - std::max(top, line.y)) > bottom - top;
+}
+
+/// The lines of a display region: Tesseract's (`found`, page coordinates), mended from the rows
+/// of the region's ink. A line of Tesseract's that takes in two runs of rows is two lines (a
+/// deck and the attendance note under it, read as one raw line, gave "1"), each as wide as its
+/// ink within the line; a run no line of Tesseract's touches is a line it missed (the second line
+/// of 市委常委會召開會 | 議研究安全生產) when it is three times as wide as it is tall, three
+/// characters or more: a speck segment took for a headline is read as no character rather than
+/// as one (a stray 呈 made a kicker of its own and parted an article, dev seed 83). In heavy
+/// display type (膠囊內鏡讓檢查更輕鬆 set black, dev seeds 96 and 97) Tesseract finds no line at
+/// all, and every line comes from the rows.
+std::vector<DisplayLine> display_lines(const std::vector<Box>& found, const InkRows& rows) {
+  std::vector<DisplayLine> lines;
+  for (const Box& line : found) {
+    std::vector<Box> parts;
+    for (const auto& [top, bottom] : rows.runs) {
+      if (!takes_in(line, rows.region.y + top, rows.region.y + bottom)) continue;
+      const Box part = rows.box(top, bottom, line.x, line.x + line.w);
+      if (!part.empty()) parts.push_back(part);
+    }
+    if (parts.size() < 2) {
+      lines.push_back({line, false});
+      continue;
+    }
+    for (const Box& part : parts) lines.push_back({part, false});
   }
+  for (const auto& [top, bottom] : rows.runs) {
+    const int page_top = rows.region.y + top, page_bottom = rows.region.y + bottom;
+    // Tesseract's line boxes reach a few rows into their neighbours (a headline's over its
+    // deck's): a run is a line's when a quarter of its rows are the line's.
+    const bool read = std::any_of(found.begin(), found.end(), [&](const Box& line) {
+      return 4 * (std::min(page_bottom, line.y + line.h) - std::max(page_top, line.y)) >
+             page_bottom - page_top;
+    });
+    if (read) continue;
+    const Box box = rows.box(top, bottom, rows.region.x, rows.region.x + rows.region.width);
+    if (box.empty() || box.w < 3 * box.h) continue;
+    lines.push_back({box, true});
+  }
+  std::sort(lines.begin(), lines.end(), [](const DisplayLine& a, const DisplayLine& b) {
+    return std::pair{a.box.y, a.box.x} < std::pair{b.box.y, b.box.x};
+  });
   return lines;
 }
 
@@ -397,15 +457,13 @@ Result<std::vector<RegionText>> TesseractEngine::read_regions(
           } while (layout->Next(tesseract::RIL_TEXTLINE));
         }
       }
-      // In heavy display type (膠囊內鏡讓檢查更輕鬆 set black, dev seeds 96 and 97) Tesseract's
-      // line finding finds no line, nor does it in PSM 6 or 7: its blobs are too dense. The
-      // lines are then found from the rows the region's ink runs along, and a line so found is
-      // kept only when read with some confidence: on the dev sets' regions of this kind type
-      // read at 0.80-0.96, the halftone dots of a photo's edge at 0-0.16.
-      const bool from_rows = ink_lines.empty();
-      if (from_rows) ink_lines = rows_of_ink(gray, cv::Rect(x0, y0, x1 - x0, y1 - y0));
+      // Lines found from the ink's rows alone are kept only when read with some confidence: on
+      // the dev sets' regions of heavy type they read at 0.80-0.96, the halftone dots of a
+      // photo's edge at 0-0.16.
+      const InkRows rows = ink_rows(gray, cv::Rect(x0, y0, x1 - x0, y1 - y0));
       api.SetPageSegMode(tesseract::PSM_RAW_LINE);
-      for (const Box& ink : ink_lines) {
+      for (const DisplayLine& line : display_lines(ink_lines, rows)) {
+        const Box& ink = line.box;
         const int m = static_cast<int>(std::lround(kDisplayLineMargin * ink.h));
         const int lx0 = std::max(ink.x - m, 0), ly0 = std::max(ink.y - m, 0);
         const int lx1 = std::min(ink.x + ink.w + m, page.w);
@@ -413,11 +471,12 @@ Result<std::vector<RegionText>> TesseractEngine::read_regions(
         api.SetRectangle(lx0, ly0, lx1 - lx0, ly1 - ly0);
         if (api.Recognize(nullptr) != 0) continue;
         std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
+        const size_t before = result.lines.size();
         if (it) take_lines(*it, ink);
+        if (line.from_rows && result.lines.size() > before &&
+            result.lines.back().confidence < kFoundLineMinConfidence)
+          result.lines.pop_back();
       }
-      if (from_rows)
-        std::erase_if(result.lines,
-                      [](const Line& l) { return l.confidence < kFoundLineMinConfidence; });
     } else {
       if (api.Recognize(nullptr) != 0) {
         out.push_back(std::move(result));

@@ -277,6 +277,46 @@ TEST_F(RecognizeTest, ReadsHeavyDisplayTypeTheLayoutFindsNoLineIn) {
   expect_characters_follow_lines((*read)[0], Direction::Horizontal);
 }
 
+// Tesseract's line finding misses lines of display type (the second line of a two-line headline)
+// or takes two for one (a deck over an attendance note, read as "1"); every line is read.
+TEST_F(RecognizeTest, ReadsEveryLineOfADisplayRegion) {
+  struct Case {
+    const char* file;
+    double dpi;
+    const char* want;
+  };
+  for (const Case& c :
+       {Case{"display-two-lines.png", 300, "市委常委會召開會議研究安全生產閆麗娟主持"},
+        Case{"display-deck-note.png", 200, "名老中醫傳承工作室揭牌凝心聚力開拓奮進唐坤明主持"}}) {
+    SCOPED_TRACE(c.file);
+    auto page = ingest::load_page(fs::path(test::kFixtureDir) / "pages" / c.file);
+    ASSERT_TRUE(page) << page.error().describe();
+    auto engine = TesseractEngine::create(options());
+    ASSERT_TRUE(engine) << engine.error().describe();
+    // The region segment found, with the margin the pipeline reads it with, on a crop with room
+    // around it as the page has.
+    const Box region{18, 18, page->gray.cols - 36, page->gray.rows - 36};
+    auto read = (*engine)->read_regions(page->gray, c.dpi, {{region, ReadMode::DisplayLines}});
+    ASSERT_TRUE(read) << read.error().describe();
+    ASSERT_EQ(read->size(), 1u);
+    const auto want = text::comparable(c.want);
+    const auto got = text::comparable((*read)[0].text);
+    EXPECT_LE(static_cast<double>(text::edit_distance(want, got)),
+              0.15 * static_cast<double>(want.size()))
+        << (*read)[0].text;
+    // Three lines, top down, each inside the region read.
+    const std::vector<Line>& lines = (*read)[0].lines;
+    EXPECT_EQ(lines.size(), 3u);
+    for (size_t k = 0; k < lines.size(); ++k) {
+      EXPECT_GE(lines[k].bbox.y, region.y) << lines[k].text;
+      EXPECT_LE(lines[k].bbox.y + lines[k].bbox.h, region.y + region.h) << lines[k].text;
+      if (k > 0) {
+        EXPECT_GE(lines[k].bbox.y, lines[k - 1].bbox.y + lines[k - 1].bbox.h / 2);
+      }
+    }
+  }
+}
+
 // A vertical column (right-to-left, top-to-bottom) is read with chi_tra_vert: chi_tra in PSM 5
 // reads such a column at a CER near 0.95 (models/README.md).
 TEST_F(RecognizeTest, ReadsAVerticalColumnWithTheVerticalModel) {
