@@ -482,7 +482,8 @@ std::vector<Block> link_blocks(std::vector<TextLine>& lines, double char_px, con
       const int gap = b.box.y - a_bottom;
       if (gap > leading_chars * std::max(big, char_px)) break;
       if (gap < -0.3 * small) continue;
-      if (big > options.size_ratio * small) continue;
+      const bool display = small >= options.kicker_min_ratio * char_px;
+      if (big > (display ? options.display_size_ratio : options.size_ratio) * small) continue;
       // White type on a black bar (a reversed kicker) never shares a block with black type.
       if (reversed(a) != reversed(b)) continue;
       const int ov = overlap(a.box.x, a.box.x + a.box.width, b.box.x, b.box.x + b.box.width);

@@ -63,6 +63,11 @@ struct Options {
   double leading_chars = 0.95;
   /// Lines whose character sizes differ by more than this ratio never share a block.
   double size_ratio = 1.25;
+  /// Lines of display size (kicker_min_ratio or more) share a block only within this ratio: a
+  /// headline's lines are of one size, a deck under it is set a size smaller (a ratio of 1.24 on
+  /// dev seed 140, linfen-ribao page 1, where headline, deck and subheadline became one block
+  /// of three lines and were taken for body text in a larger face).
+  double display_size_ratio = 1.15;
 
   // ---- kinds, as ratios to the body character size ----
   double headline_min_ratio = 1.45;

@@ -1271,6 +1271,30 @@ TEST(SegmentPageTest, AnUndashedHeavyLineUnderAHeadlineIsItsSecondDeck) {
   EXPECT_GE(best_iou(deck, of_kind(*light_layout, RegionKind::Subheadline)), 0.8);
 }
 
+// A headline, a deck a size smaller (1.24 times: 以高質量醫療衛生服務推動高質量發展 | 確保全年目標
+// 任務完成) and a subheadline, all centred: three lines of display type, not a block of body text
+// in a larger face.
+TEST(SegmentPageTest, AHeadlineOverADeckASizeSmallerIsAHeadline) {
+  const int c = static_cast<int>(kChar);
+  cv::Mat ink = cv::Mat::zeros(2000, 1700, CV_8UC1);
+  cv::RNG rng(12);
+  for (int i = 0; i < 3; ++i) draw_column(ink, 100 + i * (15 * c + 18), 450, 15, 25, c, rng);
+  const int centre = 100 + (45 * c + 36) / 2;
+  const int hc = 2 * c, dc = hc * 100 / 124;
+  const Box headline = draw_display_line(ink, centre - 9 * hc, 150, 18, hc, rng);
+  const int dy = 150 + hc + dc / 4;
+  draw_display_line(ink, centre - 5 * dc, dy, 10, dc, rng);
+  draw_display_line(ink, centre - 6 * dc, dy + dc + dc / 4, 12, dc * 104 / 100, rng);
+  const auto layout = segment_page(clean_from_ink(ink), 1);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  const auto headlines = of_kind(*layout, RegionKind::Headline);
+  EXPECT_TRUE(std::any_of(headlines.begin(), headlines.end(), [&](const Region& r) {
+    return 10 * intersection_area(r.bbox, headline) >= 9 * headline.area();
+  }));
+  for (const Region& r : of_kind(*layout, RegionKind::Body))
+    EXPECT_EQ(intersection_area(r.bbox, headline), 0) << r.id;
+}
+
 // A kicker set white on a black bar (基層一線) over a headline is not part of the headline.
 TEST(SegmentPageTest, AReversedKickerIsNotPartOfTheHeadlineUnderIt) {
   const int c = static_cast<int>(kChar);
