@@ -159,15 +159,15 @@ struct DisplayLine {
   bool from_rows = false;
 };
 
-/// The rows [top, bottom) of a run that `line` takes in: more than half of them.
-bool takes_in(const Box& line, int top, int bottom) {
-  return 2 * (std::min(bottom, line.y + line.h) - std::max(top, line.y)) > bottom - top;
+/// How many of the page rows [top, bottom) `line` stands on (negative: the gap between them).
+int rows_shared(const Box& line, int top, int bottom) {
+  return std::min(bottom, line.y + line.h) - std::max(top, line.y);
 }
 
 /// The lines of a display region: Tesseract's (`found`, page coordinates), mended from the rows
 /// of the region's ink. A line of Tesseract's that takes in two runs of rows is two lines (a
 /// deck and the attendance note under it, read as one raw line, gave "1"), each as wide as its
-/// ink within the line; a run no line of Tesseract's touches is a line it missed (the second line
+/// ink within the line; a run no line of Tesseract's covers is a line it missed (the second line
 /// of 市委常委會召開會 | 議研究安全生產) when it is three times as wide as it is tall, three
 /// characters or more: a speck segment took for a headline is read as no character rather than
 /// as one (a stray 呈 made a kicker of its own and parted an article, dev seed 83). In heavy
@@ -176,16 +176,14 @@ bool takes_in(const Box& line, int top, int bottom) {
 std::vector<DisplayLine> display_lines(const std::vector<Box>& found, const InkRows& rows) {
   std::vector<DisplayLine> lines;
   for (const Box& line : found) {
-    std::vector<Box> parts;
+    std::vector<Box> parts;  // the runs more than half of whose rows are the line's
     for (const auto& [top, bottom] : rows.runs) {
-      if (!takes_in(line, rows.region.y + top, rows.region.y + bottom)) continue;
+      if (2 * rows_shared(line, rows.region.y + top, rows.region.y + bottom) <= bottom - top)
+        continue;
       const Box part = rows.box(top, bottom, line.x, line.x + line.w);
       if (!part.empty()) parts.push_back(part);
     }
-    if (parts.size() < 2) {
-      lines.push_back({line, false});
-      continue;
-    }
+    if (parts.size() < 2) parts = {line};
     for (const Box& part : parts) lines.push_back({part, false});
   }
   for (const auto& [top, bottom] : rows.runs) {
@@ -193,8 +191,7 @@ std::vector<DisplayLine> display_lines(const std::vector<Box>& found, const InkR
     // Tesseract's line boxes reach a few rows into their neighbours (a headline's over its
     // deck's): a run is a line's when a quarter of its rows are the line's.
     const bool read = std::any_of(found.begin(), found.end(), [&](const Box& line) {
-      return 4 * (std::min(page_bottom, line.y + line.h) - std::max(page_top, line.y)) >
-             page_bottom - page_top;
+      return 4 * rows_shared(line, page_top, page_bottom) > page_bottom - page_top;
     });
     if (read) continue;
     const Box box = rows.box(top, bottom, rows.region.x, rows.region.x + rows.region.width);
